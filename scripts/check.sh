@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole test suite: `make check` calls this with the kernels to test.
+#   check.sh KERNEL...     (series like 6.1 / 6.12, or exact releases)
+# For each kernel: build everything for it, then boot one VM per DUT model
+# and run the guest suites. Host-side unit tests run once. Ends with the line
+# "N passed, N failed" and exits non-zero on any failure.
+#
+# Environment: MODELS (default: all three), E1K_VM_TIMEOUT (seconds per VM).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+cd "$top"
+
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+read -r -a models <<<"${MODELS:-e1000 e1000-82545em e1000-82544gc}"
+vm_timeout=${E1K_VM_TIMEOUT:-900}
+
+log=$top/build/check.log
+mkdir -p "$top/build"
+: >"$log"
+
+# Every result line goes to stdout and the log; the summary counts the log.
+report() { tee -a "$log"; }
+
+# Suites per VM. NAME:DRIVER runs the suite with the DUT on that driver
+# (e1000 = Debian's in-tree baseline).
+suites_for_model() {
+	echo "smoke:e1000"
+}
+
+for k in "${kernels[@]}"; do
+	rel=$("$here/kver.sh" "$k")
+	series=$(echo "$rel" | cut -d. -f1,2)
+	echo "=== kernel $rel" >&2
+	if make --no-print-directory all KVER="$rel" >"$top/build/make-$rel.log" 2>&1; then
+		echo "PASS $series/build" | report
+	else
+		echo "FAIL $series/build: make all KVER=$rel failed; tail of build/make-$rel.log:" | report
+		tail -n 20 "$top/build/make-$rel.log" | sed 's/^/    | /'
+		continue
+	fi
+	for m in "${models[@]}"; do
+		echo "=== $rel $m: $(suites_for_model "$m")" >&2
+		"$here/vm-run.sh" --kver "$rel" --model "$m" \
+			--suites "$(suites_for_model "$m")" --timeout "$vm_timeout" |
+			report || true
+	done
+done
+
+passed=$(grep -c '^PASS ' "$log" || true)
+failed=$(grep -c '^FAIL ' "$log" || true)
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

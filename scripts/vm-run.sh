@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Boot the test VM once and run guest test suites in it.
+#
+#   vm-run.sh [--kver K] [--model M] [--suites "S..."] [--driver D]
+#             [--timeout SEC] [--out DIR] [--label L] [--smp N] [--mem MB]
+#
+# --kver     kernel release or series (6.1, 6.12, or an exact release)
+# --model    DUT model: e1000 (82540EM), e1000-82545em, e1000-82544gc
+# --suites   tests/vm/t_NAME.sh suites, each NAME or NAME:DRIVER (the DUT
+#            driver for that suite: e1k_xdp, or e1000 for the in-tree baseline)
+# --driver   DUT driver for suites that name none (default e1k_xdp)
+# --timeout  limit for the whole VM run in seconds (default 600)
+# --out      directory for console.log and results.log
+# --label    prefix of every test name (default SERIES/MODEL/)
+# --live     print the guest's "# " narration lines while it runs
+# --env N=V  export N=V to the guest suites (repeatable)
+#
+# Prints one "PASS name" / "FAIL name: reason" line per test, adds the
+# kernel-log check and the VM-completed check, and exits non-zero on any FAIL.
+# Set E1K_KVM=1 to use KVM where it works (it does not on our CI machines).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/stage-lib.sh
+. "$here/stage-lib.sh"
+
+kver=6.1 model=e1000 suites=smoke driver=e1k_xdp timeout_s=600 out="" label=""
+smp=2 mem=1024 live=0
+guest_env=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kver) kver=$2; shift 2 ;;
+	--model) model=$2; shift 2 ;;
+	--suites) suites=$2; shift 2 ;;
+	--driver) driver=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--label) label=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--live) live=1; shift ;;
+	--env) guest_env+=("$2"); shift 2 ;;
+	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
+	*) echo "vm-run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+	esac
+done
+
+case "$model" in
+e1000 | e1000-82545em | e1000-82544gc) ;;
+*) echo "vm-run.sh: unknown model '$model' (e1000, e1000-82545em, e1000-82544gc)" >&2; exit 2 ;;
+esac
+
+release=$("$here/kver.sh" "$kver")
+series=$(echo "$release" | cut -d. -f1,2)
+label=${label:-$series/$model/}
+out=${out:-$top/build/vm/$release-$model}
+mkdir -p "$out"
+
+# Base image, cached per kernel; rebuilt when its recipe changes.
+base=$top/build/$release/initramfs-base.cpio.gz
+if [ ! -s "$base" ] || [ "$here/mkinitramfs.sh" -nt "$base" ] ||
+	[ "$here/guest/init" -nt "$base" ] || [ "$here/stage-lib.sh" -nt "$base" ]; then
+	"$here/mkinitramfs.sh" "$release" "$base"
+fi
+
+# Per-run archive: the plan and our build outputs under /opt/e1k.
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/etc/e1k" "$stage/opt/e1k/tests/vm" "$stage/opt/e1k/bin"
+cat >"$stage/etc/e1k/plan" <<PLAN
+export E1K_SUITES="$suites"
+export E1K_DEFAULT_DRIVER="$driver"
+export E1K_MODEL="$model"
+export E1K_KVER="$release"
+PLAN
+for kv in "${guest_env[@]}"; do
+	case "$kv" in
+	[A-Za-z_]*=*) printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}" >>"$stage/etc/e1k/plan" ;;
+	*) echo "vm-run.sh: --env takes NAME=VALUE, not '$kv'" >&2; exit 2 ;;
+	esac
+done
+cp "$top"/tests/vm/*.sh "$stage/opt/e1k/tests/vm/"
+if [ -f "$top/build/$release/e1k_xdp.ko" ]; then
+	mkdir -p "$stage/opt/e1k/driver"
+	cp "$top/build/$release/e1k_xdp.ko" "$stage/opt/e1k/driver/"
+fi
+if compgen -G "$top/bpf/*.bpf.o" >/dev/null; then
+	mkdir -p "$stage/opt/e1k/bpf"
+	cp "$top"/bpf/*.bpf.o "$stage/opt/e1k/bpf/"
+fi
+for exe in "$top/loader/e1k-xdp-loader" "$top"/tests/tools/*; do
+	if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then continue; fi
+	stage_with_libs "$stage" "$exe" "/opt/e1k/bin/$(basename "$exe")"
+done
+for exe in "$top"/tests/unit/*; do
+	if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then continue; fi
+	case "$exe" in *.sh | *.c | *.h | */Makefile) continue ;; esac
+	stage_with_libs "$stage" "$exe" "/opt/e1k/tests/unit/$(basename "$exe")"
+done
+initrd=$out/initrd.cpio.gz
+{
+	cat "$base"
+	(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1
+} >"$initrd"
+
+accel=(-accel "tcg,thread=multi" -cpu max)
+if [ "${E1K_KVM:-0}" = 1 ]; then
+	accel=(-accel kvm -cpu host)
+fi
+
+# Two NICs on one hub: the DUT (e1000 family) and a virtio-net peer. Nothing
+# in the guest autoloads drivers (no udev/mdev), so the in-tree e1000 binds
+# to the DUT only when a suite asks for the baseline.
+rm -f "$out/console.log" "$out/results.log"
+set +e
+timeout -k 5 "$timeout_s" qemu-system-x86_64 \
+	"${accel[@]}" -smp "$smp" -m "$mem" \
+	-nodefaults -display none -no-reboot \
+	-kernel "/boot/vmlinuz-$release" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 nokaslr net.ifnames=0" \
+	-serial "file:$out/console.log" -serial "file:$out/results.log" \
+	-netdev hubport,id=dut,hubid=0 \
+	-device "$model,netdev=dut,mac=52:54:00:e1:00:01" \
+	-netdev hubport,id=peer,hubid=0 \
+	-device virtio-net-pci,netdev=peer,mac=52:54:00:e1:00:02 \
+	</dev/null >"$out/qemu.log" 2>&1 &
+qemu_pid=$!
+if [ "$live" = 1 ]; then
+	touch "$out/results.log"
+	tail -s 0.2 -F --pid="$qemu_pid" "$out/results.log" 2>/dev/null |
+		sed -un 's/\r$//; s/^# //p'
+fi
+wait "$qemu_pid"
+qemu_rc=$?
+set -e
+if [ "$live" = 1 ]; then export E1K_QUIET_NOTES=1; fi
+
+"$here/vm-results.sh" "$label" "$out" "$qemu_rc" "$timeout_s"

@@ -1,0 +1,148 @@
+# shellcheck shell=sh
+# Helpers for the guest test suites (sourced by tests/vm/t_*.sh, run by the
+# VM's /init under busybox sh). Results go to fd 3 (the results serial port):
+# exactly one line per test, "PASS name" or "FAIL name: reason".
+#
+# Topology: the DUT (an e1000-family NIC, driven by $E1K_DRIVER) stays in the
+# root namespace; the virtio-net peer lives in network namespace "peer".
+set -eu
+# shellcheck disable=SC3040 # busybox ash has pipefail
+set -o pipefail
+
+E1K=/opt/e1k
+
+# busybox sh runs its own applets before searching PATH; functions come first,
+# so these make the suites call the real tools.
+ip() { /usr/sbin/ip "$@"; }
+ping() { /usr/bin/ping "$@"; }
+ethtool() { /usr/sbin/ethtool "$@"; }
+iperf3() { /usr/bin/iperf3 "$@"; }
+bpftool() { /usr/sbin/bpftool "$@"; }
+nsenter() { /usr/bin/nsenter "$@"; }
+
+DUT_IP4=10.11.0.1
+PEER_IP4=10.11.0.2
+DUT_IP6=fd11::1
+PEER_IP6=fd11::2
+PEER_IF=peer0
+: "${E1K_DRIVER:=e1k_xdp}"
+: "${TEST_PREFIX:=}"
+: "${E1K_MODPARAMS:=}"
+
+pass() { echo "PASS $TEST_PREFIX$1" >&3; }
+fail() { echo "FAIL $TEST_PREFIX$1: $2" >&3; }
+
+# Narration for people reading a run (the demo): "# " lines on fd 3.
+say() { echo "# $*" >&3; }
+# show CMD...: say the command, run it, and show its output indented.
+show() {
+	say "\$ $*"
+	"$@" 2>&1 | sed 's/^/#     /' >&3
+}
+
+# check NAME REASON CMD...: one test from one command's exit status.
+check() {
+	_name=$1 _why=$2
+	shift 2
+	if "$@"; then pass "$_name"; else fail "$_name" "$_why"; fi
+}
+
+# Run a command inside the peer namespace. nsenter keeps /sys and bpffs shared
+# (ip netns exec would remount /sys privately).
+in_peer() { nsenter --net=/run/netns/peer "$@"; }
+
+# iface_by_driver DRV: the first interface in this namespace bound to DRV.
+iface_by_driver() {
+	for _d in /sys/class/net/*; do
+		[ -e "$_d/device/driver" ] || continue
+		if [ "$(basename "$(readlink "$_d/device/driver")")" = "$1" ]; then
+			basename "$_d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# wait_for TIMEOUT_S CMD...: poll every 0.1 s until CMD succeeds.
+wait_for() {
+	_n=$(($1 * 10))
+	shift
+	while [ "$_n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+carrier_up() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }
+
+# peer_setup: move the virtio-net NIC into namespace "peer" as $PEER_IF.
+peer_setup() {
+	[ -e /run/netns/peer ] && return 0
+	modprobe virtio_pci 2>/dev/null || true
+	modprobe virtio_net
+	wait_for 5 iface_by_driver virtio_net >/dev/null
+	_p=$(iface_by_driver virtio_net)
+	ip netns add peer
+	ip link set "$_p" netns peer
+	in_peer ip link set "$_p" name $PEER_IF
+	in_peer ip link set lo up
+	in_peer ip addr add $PEER_IP4/24 dev $PEER_IF
+	in_peer ip addr add $PEER_IP6/64 dev $PEER_IF nodad
+	in_peer ip link set $PEER_IF up
+}
+
+# dut_load [DRIVER]: bind the DUT to DRIVER (e1k_xdp from our build, or the
+# in-tree e1000 baseline), bring it up with addresses; sets $DUT.
+dut_load() {
+	_drv=${1:-$E1K_DRIVER}
+	case "$_drv" in
+	e1k_xdp)
+		# shellcheck disable=SC2086 # parameters are separate words
+		insmod $E1K/driver/e1k_xdp.ko $E1K_MODPARAMS
+		;;
+	*) modprobe "$_drv" ;;
+	esac
+	wait_for 10 iface_by_driver "$_drv" >/dev/null || {
+		echo "no interface bound to $_drv" >&2
+		return 1
+	}
+	DUT=$(iface_by_driver "$_drv")
+	DUT_DRIVER=$_drv
+	dut_configure
+}
+
+dut_configure() {
+	ip addr flush dev "$DUT"
+	ip addr add $DUT_IP4/24 dev "$DUT"
+	ip addr add $DUT_IP6/64 dev "$DUT" nodad
+	ip link set "$DUT" up
+	wait_for 10 carrier_up "$DUT"
+}
+
+dut_unload() {
+	[ -n "${DUT_DRIVER:-}" ] || return 0
+	ip link set "$DUT" down 2>/dev/null || true
+	rmmod "$DUT_DRIVER"
+	DUT_DRIVER=
+}
+
+# net_setup [DRIVER]: the usual starting point of a suite.
+net_setup() {
+	peer_setup
+	dut_load "$@"
+}
+
+# Interface statistics (from sysfs; the kernel's own view of the device).
+dut_stat() { cat "/sys/class/net/$DUT/statistics/$1"; }
+# peer_stat rx_packets|rx_bytes|tx_packets|tx_bytes: from /proc/net/dev, which
+# (unlike /sys, mounted in the root namespace) shows the reader's namespace.
+peer_stat() {
+	in_peer cat /proc/net/dev | awk -v ifc="$PEER_IF:" -v what="$1" '
+		$1 == ifc {
+			col["rx_bytes"] = 2; col["rx_packets"] = 3
+			col["tx_bytes"] = 10; col["tx_packets"] = 11
+			print $col[what]
+		}'
+}
