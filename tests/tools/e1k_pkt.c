@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1k-pkt: craft, send and capture raw Ethernet frames for the VM tests.
+ *
+ *   e1k-pkt build [options]           print a UDP frame as hex
+ *   e1k-pkt send IFACE HEX [--count N] [--rate PPS]
+ *   e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P]
+ *   e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P]
+ *
+ * build options: --dst-mac M --src-mac M --src-ip A --dst-ip A (IPv4 or
+ * IPv6, both the same family) --sport P --dport P --payload N --vlan ID.
+ * The payload is a counting byte pattern, so a changed byte is visible.
+ *
+ * recv and xchg print one received frame per line as hex. xchg opens its
+ * capture socket before sending, so no reply can slip past. With --udp-port
+ * only UDP frames (IPv4/IPv6, behind up to two VLAN tags) whose source or
+ * destination port is P are kept; the frames this host sends are never kept.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_FRAME 9216
+
+struct build_opts {
+	uint8_t dst_mac[6], src_mac[6];
+	int family;
+	uint8_t src_ip[16], dst_ip[16];
+	uint16_t sport, dport;
+	size_t payload;
+	int vlan; /* -1: untagged */
+};
+
+static void die(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "e1k-pkt: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+static unsigned long parse_num(const char *s, unsigned long max, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *s == '\0' || *end != '\0' || v > max)
+		die("bad %s", what);
+	return v;
+}
+
+static void parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+		   &b[5], &tail) != 6)
+		die("bad MAC address '%s'", s);
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 0xff)
+			die("bad MAC address '%s'", s);
+		mac[i] = (uint8_t)b[i];
+	}
+}
+
+static int parse_ip(const char *s, uint8_t addr[16])
+{
+	if (inet_pton(AF_INET, s, addr) == 1)
+		return AF_INET;
+	if (inet_pton(AF_INET6, s, addr) == 1)
+		return AF_INET6;
+	die("bad IP address '%s'", s);
+	return 0;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+/* Build an Ethernet [+ 802.1Q] + IPv4/IPv6 + UDP frame; returns its length. */
+static size_t build_frame(const struct build_opts *o, uint8_t *f)
+{
+	size_t l3, l4, udp_len = 8 + o->payload, len;
+	uint32_t sum;
+
+	memcpy(f, o->dst_mac, 6);
+	memcpy(f + 6, o->src_mac, 6);
+	l3 = 12;
+	if (o->vlan >= 0) {
+		put16(f + l3, ETH_P_8021Q);
+		put16(f + l3 + 2, (uint16_t)o->vlan);
+		l3 += 4;
+	}
+	put16(f + l3, o->family == AF_INET ? ETH_P_IP : ETH_P_IPV6);
+	l3 += 2;
+
+	if (o->family == AF_INET) {
+		uint8_t *ip = f + l3;
+
+		l4 = l3 + 20;
+		memset(ip, 0, 20);
+		ip[0] = 0x45;
+		put16(ip + 2, (uint16_t)(20 + udp_len));
+		ip[6] = 0x40; /* DF */
+		ip[8] = 64;
+		ip[9] = IPPROTO_UDP;
+		memcpy(ip + 12, o->src_ip, 4);
+		memcpy(ip + 16, o->dst_ip, 4);
+		put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+		sum = csum_add(0, ip + 12, 8);
+	} else {
+		uint8_t *ip = f + l3;
+
+		l4 = l3 + 40;
+		memset(ip, 0, 40);
+		ip[0] = 0x60;
+		put16(ip + 4, (uint16_t)udp_len);
+		ip[6] = IPPROTO_UDP;
+		ip[7] = 64;
+		memcpy(ip + 8, o->src_ip, 16);
+		memcpy(ip + 24, o->dst_ip, 16);
+		sum = csum_add(0, ip + 8, 32);
+	}
+	sum += IPPROTO_UDP + (uint32_t)udp_len;
+
+	put16(f + l4, o->sport);
+	put16(f + l4 + 2, o->dport);
+	put16(f + l4 + 4, (uint16_t)udp_len);
+	put16(f + l4 + 6, 0);
+	for (size_t i = 0; i < o->payload; i++)
+		f[l4 + 8 + i] = (uint8_t)(i * 7 + 1);
+	len = l4 + udp_len;
+	sum = csum_add(sum, f + l4, udp_len);
+	uint16_t c = csum_fold(sum);
+
+	put16(f + l4 + 6, c ? c : 0xffff);
+	return len;
+}
+
+static size_t parse_hex(const char *s, uint8_t *buf, size_t max)
+{
+	size_t n = 0, slen = strlen(s);
+
+	if (slen % 2)
+		die("odd number of hex digits in '%s'", "frame");
+	for (size_t i = 0; i < slen; i += 2) {
+		unsigned int b;
+
+		if (n == max || sscanf(s + i, "%2x", &b) != 1)
+			die("bad hex frame (%s)", n == max ? "too long" : "not hex");
+		buf[n++] = (uint8_t)b;
+	}
+	if (n < 14)
+		die("frame shorter than an Ethernet header (%s)", s);
+	return n;
+}
+
+static void print_hex(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		printf("%02x", p[i]);
+	printf("\n");
+	fflush(stdout);
+}
+
+static int open_socket(const char *ifname, int *ifindex)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL) };
+	int fd;
+
+	*ifindex = (int)if_nametoindex(ifname);
+	if (!*ifindex)
+		die("no such interface '%s'", ifname);
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	if (fd < 0)
+		die("socket(AF_PACKET): %s (need root)", strerror(errno));
+	sll.sll_ifindex = *ifindex;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		die("bind: %s", strerror(errno));
+	return fd;
+}
+
+/* Does this frame carry UDP with source or destination port @port? */
+static bool udp_port_matches(const uint8_t *f, size_t len, uint16_t port)
+{
+	size_t off = 12, l4;
+	uint16_t type;
+	int proto;
+
+	for (int tags = 0;; tags++) {
+		if (off + 2 > len)
+			return false;
+		type = (uint16_t)(f[off] << 8 | f[off + 1]);
+		if ((type != ETH_P_8021Q && type != ETH_P_8021AD) || tags == 2)
+			break;
+		off += 4;
+	}
+	off += 2;
+	if (type == ETH_P_IP) {
+		if (off + 20 > len)
+			return false;
+		proto = f[off + 9];
+		l4 = off + (size_t)(f[off] & 0xf) * 4;
+	} else if (type == ETH_P_IPV6) {
+		if (off + 40 > len)
+			return false;
+		proto = f[off + 6];
+		l4 = off + 40;
+	} else {
+		return false;
+	}
+	if (proto != IPPROTO_UDP || l4 + 8 > len)
+		return false;
+	return (f[l4] << 8 | f[l4 + 1]) == port ||
+	       (f[l4 + 2] << 8 | f[l4 + 3]) == port;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Print up to @count frames received within @timeout_ms; returns how many. */
+static unsigned long capture(int fd, unsigned long count, long timeout_ms,
+			     int udp_port)
+{
+	static uint8_t buf[MAX_FRAME];
+	long deadline = now_ms() + timeout_ms;
+	unsigned long got = 0;
+
+	while (got < count) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_ll from;
+		socklen_t fromlen = sizeof(from);
+		long left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &fromlen);
+		if (n < 0)
+			die("recv: %s", strerror(errno));
+		if (from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		if (udp_port >= 0 && !udp_port_matches(buf, (size_t)n, (uint16_t)udp_port))
+			continue;
+		print_hex(buf, (size_t)n);
+		got++;
+	}
+	return got;
+}
+
+static void send_frames(int fd, const uint8_t *f, size_t len,
+			unsigned long count, unsigned long rate)
+{
+	struct timespec start, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (unsigned long i = 0; i < count; i++) {
+		if (rate) {
+			/* Pace against the start time, not per frame, so that
+			 * sleep overshoot does not accumulate. */
+			double due = (double)i / (double)rate;
+
+			for (;;) {
+				clock_gettime(CLOCK_MONOTONIC, &t);
+				double el = (double)(t.tv_sec - start.tv_sec) +
+					    (double)(t.tv_nsec - start.tv_nsec) / 1e9;
+				if (el >= due)
+					break;
+				if (due - el > 0.0002) {
+					struct timespec ts = { 0, 100000 };
+
+					nanosleep(&ts, NULL);
+				}
+			}
+		}
+		while (send(fd, f, len, 0) < 0) {
+			if (errno != ENOBUFS && errno != EAGAIN)
+				die("send: %s", strerror(errno));
+			/* The qdisc is full: wait for room, never drop. */
+			usleep(50);
+		}
+	}
+}
+
+static int usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+		"usage: e1k-pkt build --dst-mac M --src-mac M --src-ip A --dst-ip A\n"
+		"                     [--sport P] [--dport P] [--payload N] [--vlan ID]\n"
+		"       e1k-pkt send IFACE HEX [--count N] [--rate PPS]\n"
+		"       e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P]\n"
+		"       e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P]\n");
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static uint8_t frame[MAX_FRAME];
+	struct build_opts bo = { .sport = 9999, .dport = 9999, .vlan = -1 };
+	unsigned long count = 1, rate = 0;
+	long timeout_ms = 1000;
+	int udp_port = -1, have_src = 0, have_dst = 0, src_family = 0;
+	const char *cmd, *pos[2] = { NULL, NULL };
+	int npos = 0;
+
+	if (argc < 2)
+		return usage(2);
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
+		return usage(0);
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (a[0] != '-' || a[1] != '-') {
+			if (npos == 2)
+				die("unexpected argument '%s'", a);
+			pos[npos++] = a;
+			continue;
+		}
+		if (!v)
+			die("%s needs a value", a);
+		i++;
+		if (!strcmp(a, "--count"))
+			count = parse_num(v, 100000000UL, "--count");
+		else if (!strcmp(a, "--rate"))
+			rate = parse_num(v, 100000000UL, "--rate");
+		else if (!strcmp(a, "--timeout"))
+			timeout_ms = (long)parse_num(v, 3600000UL, "--timeout");
+		else if (!strcmp(a, "--udp-port"))
+			udp_port = (int)parse_num(v, 65535, "--udp-port");
+		else if (!strcmp(a, "--dst-mac"))
+			parse_mac(v, bo.dst_mac);
+		else if (!strcmp(a, "--src-mac"))
+			parse_mac(v, bo.src_mac);
+		else if (!strcmp(a, "--src-ip"))
+			src_family = parse_ip(v, bo.src_ip), have_src = 1;
+		else if (!strcmp(a, "--dst-ip"))
+			bo.family = parse_ip(v, bo.dst_ip), have_dst = 1;
+		else if (!strcmp(a, "--sport"))
+			bo.sport = (uint16_t)parse_num(v, 65535, "--sport");
+		else if (!strcmp(a, "--dport"))
+			bo.dport = (uint16_t)parse_num(v, 65535, "--dport");
+		else if (!strcmp(a, "--payload"))
+			bo.payload = parse_num(v, MAX_FRAME - 66, "--payload");
+		else if (!strcmp(a, "--vlan"))
+			bo.vlan = (int)parse_num(v, 4095, "--vlan");
+		else
+			die("unknown option '%s'", a);
+	}
+
+	if (!strcmp(cmd, "build")) {
+		if (!have_src || !have_dst || src_family != bo.family)
+			die("build needs --src-ip and --dst-ip of one family%s", "");
+		print_hex(frame, build_frame(&bo, frame));
+		return 0;
+	}
+	if (!strcmp(cmd, "send") || !strcmp(cmd, "recv") || !strcmp(cmd, "xchg")) {
+		int ifindex, fd;
+		size_t len = 0;
+		bool sends = strcmp(cmd, "recv") != 0;
+
+		if (!pos[0] || (sends && !pos[1]))
+			return usage(2);
+		if (sends)
+			len = parse_hex(pos[1], frame, sizeof(frame));
+		fd = open_socket(pos[0], &ifindex);
+		if (!strcmp(cmd, "send")) {
+			send_frames(fd, frame, len, count, rate);
+			return 0;
+		}
+		if (!strcmp(cmd, "xchg"))
+			send_frames(fd, frame, len, count, rate);
+		capture(fd, count, timeout_ms, udp_port);
+		close(fd);
+		return 0;
+	}
+	return usage(2);
+}
