@@ -51,7 +51,8 @@ loader: deps bpf
 
 tests: deps bpf
 	@if [ -f tests/unit/Makefile ]; then $(MAKE) -C tests/unit; fi
-	@if [ -f tests/tools/Makefile ]; then $(MAKE) -C tests/tools; fi
+	@$(MAKE) -C tests/tools
+	@$(MAKE) -C tests/bpf
 
 check: deps
 	@scripts/check.sh $(CHECK_KERNELS)
@@ -78,7 +79,7 @@ install: all
 	fi
 
 clean:
-	@for d in driver bpf loader tests/unit tests/tools; do \
+	@for d in driver bpf loader tests/unit tests/tools tests/bpf; do \
 		if [ -f "$$d/Makefile" ]; then $(MAKE) -C "$$d" clean; fi; \
 	done
 	rm -rf build

@@ -27,7 +27,10 @@ report() { tee -a "$log"; }
 # Suites per VM. NAME:DRIVER runs the suite with the DUT on that driver
 # (e1000 = Debian's in-tree baseline).
 suites_for_model() {
-	echo "smoke:e1000"
+	case "$1" in
+	e1000) echo "smoke:e1000 xdp:e1000" ;;
+	*) echo "smoke:e1000" ;;
+	esac
 }
 
 for k in "${kernels[@]}"; do

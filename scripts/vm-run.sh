@@ -89,6 +89,10 @@ if compgen -G "$top/bpf/*.bpf.o" >/dev/null; then
 	mkdir -p "$stage/opt/e1k/bpf"
 	cp "$top"/bpf/*.bpf.o "$stage/opt/e1k/bpf/"
 fi
+if compgen -G "$top/tests/bpf/*.bpf.o" >/dev/null; then
+	mkdir -p "$stage/opt/e1k/tests/bpf"
+	cp "$top"/tests/bpf/*.bpf.o "$stage/opt/e1k/tests/bpf/"
+fi
 for exe in "$top/loader/e1k-xdp-loader" "$top"/tests/tools/*; do
 	if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then continue; fi
 	stage_with_libs "$stage" "$exe" "/opt/e1k/bin/$(basename "$exe")"

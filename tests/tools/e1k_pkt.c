@@ -7,9 +7,17 @@
  *   e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P]
  *   e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P]
  *
+ *   e1k-pkt udp-recv PORT [--count N] [--timeout MS]
+ *
  * build options: --dst-mac M --src-mac M --src-ip A --dst-ip A (IPv4 or
  * IPv6, both the same family) --sport P --dport P --payload N --vlan ID.
- * The payload is a counting byte pattern, so a changed byte is visible.
+ * The payload is a byte pattern (byte i is 7*(i+K)+1, K = --payload-offset),
+ * so a moved or changed byte is visible; --fill-head N and --fill-tail N put
+ * N bytes of 0xab before and after it, --udp-csum0 leaves the UDP checksum 0.
+ * These describe what the test XDP programs (tests/bpf) make of a frame.
+ *
+ * udp-recv binds a UDP socket (IPv4 and IPv6) to PORT and prints the payload
+ * of each datagram as hex.
  *
  * recv and xchg print one received frame per line as hex. xchg opens its
  * capture socket before sending, so no reply can slip past. With --udp-port
@@ -38,7 +46,8 @@ struct build_opts {
 	int family;
 	uint8_t src_ip[16], dst_ip[16];
 	uint16_t sport, dport;
-	size_t payload;
+	size_t payload, payload_offset, fill_head, fill_tail;
+	bool udp_csum0;
 	int vlan; /* -1: untagged */
 };
 
@@ -112,7 +121,9 @@ static void put16(uint8_t *p, uint16_t v)
 /* Build an Ethernet [+ 802.1Q] + IPv4/IPv6 + UDP frame; returns its length. */
 static size_t build_frame(const struct build_opts *o, uint8_t *f)
 {
-	size_t l3, l4, udp_len = 8 + o->payload, len;
+	size_t l3, l4, len;
+	size_t data_len = o->fill_head + o->payload + o->fill_tail;
+	size_t udp_len = 8 + data_len;
 	uint32_t sum;
 
 	memcpy(f, o->dst_mac, 6);
@@ -159,13 +170,18 @@ static size_t build_frame(const struct build_opts *o, uint8_t *f)
 	put16(f + l4 + 2, o->dport);
 	put16(f + l4 + 4, (uint16_t)udp_len);
 	put16(f + l4 + 6, 0);
-	for (size_t i = 0; i < o->payload; i++)
-		f[l4 + 8 + i] = (uint8_t)(i * 7 + 1);
-	len = l4 + udp_len;
-	sum = csum_add(sum, f + l4, udp_len);
-	uint16_t c = csum_fold(sum);
+	uint8_t *d = f + l4 + 8;
 
-	put16(f + l4 + 6, c ? c : 0xffff);
+	memset(d, 0xab, o->fill_head);
+	for (size_t i = 0; i < o->payload; i++)
+		d[o->fill_head + i] = (uint8_t)((i + o->payload_offset) * 7 + 1);
+	memset(d + o->fill_head + o->payload, 0xab, o->fill_tail);
+	len = l4 + udp_len;
+	if (!o->udp_csum0) {
+		uint16_t c = csum_fold(csum_add(sum, f + l4, udp_len));
+
+		put16(f + l4 + 6, c ? c : 0xffff);
+	}
 	return len;
 }
 
@@ -321,6 +337,42 @@ static void send_frames(int fd, const uint8_t *f, size_t len,
 	}
 }
 
+/* Print the payload of up to @count UDP datagrams to @port. */
+static int udp_recv(uint16_t port, unsigned long count, long timeout_ms)
+{
+	static uint8_t buf[65536];
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(port),
+				   .sin6_addr = IN6ADDR_ANY_INIT };
+	long deadline = now_ms() + timeout_ms;
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0), off = 0;
+	unsigned long got = 0;
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	/* One socket for both families: IPv4 arrives as ::ffff:a.b.c.d. */
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		die("bind: %s", strerror(errno));
+	/* Tell a waiting test that the socket is ready. */
+	fprintf(stderr, "listening\n");
+	while (got < count) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long left = deadline - now_ms();
+		ssize_t n;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			break;
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			die("recv: %s", strerror(errno));
+		print_hex(buf, (size_t)n);
+		got++;
+	}
+	close(fd);
+	return 0;
+}
+
 static int usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
@@ -328,7 +380,9 @@ static int usage(int rc)
 		"                     [--sport P] [--dport P] [--payload N] [--vlan ID]\n"
 		"       e1k-pkt send IFACE HEX [--count N] [--rate PPS]\n"
 		"       e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P]\n"
-		"       e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P]\n");
+		"       e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P]\n"
+		"       e1k-pkt udp-recv PORT [--count N] [--timeout MS]\n"
+		"build also takes --payload-offset K --fill-head N --fill-tail N --udp-csum0\n");
 	return rc;
 }
 
@@ -357,6 +411,10 @@ int main(int argc, char **argv)
 			pos[npos++] = a;
 			continue;
 		}
+		if (!strcmp(a, "--udp-csum0")) {
+			bo.udp_csum0 = true;
+			continue;
+		}
 		if (!v)
 			die("%s needs a value", a);
 		i++;
@@ -382,6 +440,12 @@ int main(int argc, char **argv)
 			bo.dport = (uint16_t)parse_num(v, 65535, "--dport");
 		else if (!strcmp(a, "--payload"))
 			bo.payload = parse_num(v, MAX_FRAME - 66, "--payload");
+		else if (!strcmp(a, "--payload-offset"))
+			bo.payload_offset = parse_num(v, 65535, "--payload-offset");
+		else if (!strcmp(a, "--fill-head"))
+			bo.fill_head = parse_num(v, 256, "--fill-head");
+		else if (!strcmp(a, "--fill-tail"))
+			bo.fill_tail = parse_num(v, 256, "--fill-tail");
 		else if (!strcmp(a, "--vlan"))
 			bo.vlan = (int)parse_num(v, 4095, "--vlan");
 		else
@@ -391,8 +455,16 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "build")) {
 		if (!have_src || !have_dst || src_family != bo.family)
 			die("build needs --src-ip and --dst-ip of one family%s", "");
+		if (bo.fill_head + bo.payload + bo.fill_tail > MAX_FRAME - 66)
+			die("frame too long%s", "");
 		print_hex(frame, build_frame(&bo, frame));
 		return 0;
+	}
+	if (!strcmp(cmd, "udp-recv")) {
+		if (!pos[0])
+			return usage(2);
+		return udp_recv((uint16_t)parse_num(pos[0], 65535, "port"), count,
+				timeout_ms);
 	}
 	if (!strcmp(cmd, "send") || !strcmp(cmd, "recv") || !strcmp(cmd, "xchg")) {
 		int ifindex, fd;

@@ -146,3 +146,59 @@ peer_stat() {
 			print $col[what]
 		}'
 }
+
+# --- XDP helpers ---------------------------------------------------------
+# shellcheck disable=SC2034 # used by the suites that source this file
+TOBJ=$E1K/tests/bpf
+pkt() { $E1K/bin/e1k-pkt "$@"; }
+mac_of() { cat "/sys/class/net/$1/address"; }
+peer_mac() { in_peer ip -br link show dev "$PEER_IF" | awk '{print $3}'; }
+
+# The attach mode that fits the DUT's driver: native on e1k_xdp, generic on
+# the in-tree e1000 (which has no native XDP).
+xdp_mode() {
+	case "${DUT_DRIVER:-$E1K_DRIVER}" in
+	e1k_xdp) echo xdpdrv ;;
+	*) echo xdpgeneric ;;
+	esac
+}
+xdp_attach() { ip -force link set dev "$DUT" "$(xdp_mode)" obj "$1" sec xdp; }
+xdp_detach() { ip link set dev "$DUT" "$(xdp_mode)" off; }
+
+# map_sum PIN KEY: a per-CPU u64 array entry summed over CPUs.
+map_sum() {
+	bpftool map lookup pinned "$1" key "$2" 0 0 0 |
+		awk -F: '/"value"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }'
+}
+T_VERDICTS=/sys/fs/bpf/tc/globals/t_verdicts
+# shellcheck disable=SC2034 # used by the suites that source this file
+XDP_ABORTED=0 XDP_DROP=1 XDP_PASS=2 XDP_TX=3 XDP_REDIRECT=4
+t_verdict() { map_sum "$T_VERDICTS" "$1"; }
+t_reset() { rm -f "$T_VERDICTS"; }
+
+# ethtool -S counter of the DUT (0 when the driver does not have it).
+dut_ethstat() {
+	ethtool -S "$DUT" 2>/dev/null | awk -v k="$1:" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }'
+}
+
+# udp_snmp FIELD: a counter from the Udp: line of /proc/net/snmp.
+udp_snmp() {
+	awk -v f="$1" '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) idx[$i] = i; h = 1 } else print $idx[f] }' /proc/net/snmp
+}
+
+# test_frame ARGS...: a UDP frame from the peer to the DUT, port 9999.
+test_frame() {
+	pkt build --dst-mac "$(mac_of "$DUT")" --src-mac "$(peer_mac)" \
+		--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" "$@"
+}
+# reply_frame ARGS...: what comes back after a MAC swap.
+reply_frame() {
+	pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
+		--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" "$@"
+}
+# pad60 HEX: Ethernet's minimum frame (60 bytes without FCS), zero padded.
+pad60() {
+	_h=$1
+	while [ ${#_h} -lt 120 ]; do _h=${_h}00; done
+	echo "$_h"
+}
