@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 host_tools=(
 	/usr/sbin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/ethtool
 	/usr/bin/ping /usr/bin/iperf3 /usr/sbin/xdp-loader /usr/sbin/xdp-bench
-	/usr/bin/nsenter /usr/bin/taskset
+	/usr/bin/nsenter /usr/bin/taskset /usr/bin/jq
 )
 host_data=(
 	/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o
@@ -28,6 +28,7 @@ host_data=(
 modules=(virtio_pci virtio_net e1000 pktgen veth)
 
 stage=$(mktemp -d)
+chmod 755 "$stage" # the guest's /: mktemp makes it 0700
 trap 'rm -rf "$stage"' EXIT
 
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,lib64,proc,sys,dev,run,tmp,etc,mnt,root,var}
@@ -81,8 +82,9 @@ depmod -b "$stage" "$kver"
 
 cp "$here/guest/init" "$stage/init"
 chmod 755 "$stage/init"
-echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
-echo "root:x:0:" >"$stage/etc/group"
+# nobody: the tests check what our tools say to a user who is not root.
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$stage/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 echo "e1k-vm" >"$stage/etc/hostname"
 
 mkdir -p "$(dirname "$out")"

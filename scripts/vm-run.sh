@@ -66,6 +66,7 @@ fi
 
 # Per-run archive: the plan and our build outputs under /opt/e1k.
 stage=$(mktemp -d)
+chmod 755 "$stage" # the guest's /: mktemp makes it 0700
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/etc/e1k" "$stage/opt/e1k/tests/vm" "$stage/opt/e1k/bin"
 cat >"$stage/etc/e1k/plan" <<PLAN

@@ -88,6 +88,8 @@ peer_setup() {
 	ip link set "$_p" netns peer
 	in_peer ip link set "$_p" name $PEER_IF
 	in_peer ip link set lo up
+	# No router solicitations: nothing the DUT has not asked for.
+	in_peer sysctl -qw "net.ipv6.conf.$PEER_IF.router_solicitations=0"
 	in_peer ip addr add $PEER_IP4/24 dev $PEER_IF
 	in_peer ip addr add $PEER_IP6/64 dev $PEER_IF nodad
 	in_peer ip link set $PEER_IF up
@@ -126,6 +128,18 @@ dut_unload() {
 	ip link set "$DUT" down 2>/dev/null || true
 	rmmod "$DUT_DRIVER"
 	DUT_DRIVER=
+}
+
+# static_neighbours: permanent ARP/ND entries on both sides, so that no
+# resolution traffic lands in the middle of a test that counts frames exactly
+# (the smoke tests keep ARP and ND live on purpose).
+static_neighbours() {
+	_dm=$(mac_of "$DUT")
+	_pm=$(peer_mac)
+	ip neigh replace "$PEER_IP4" lladdr "$_pm" nud permanent dev "$DUT"
+	ip neigh replace "$PEER_IP6" lladdr "$_pm" nud permanent dev "$DUT"
+	in_peer ip neigh replace "$DUT_IP4" lladdr "$_dm" nud permanent dev "$PEER_IF"
+	in_peer ip neigh replace "$DUT_IP6" lladdr "$_dm" nud permanent dev "$PEER_IF"
 }
 
 # net_setup [DRIVER]: the usual starting point of a suite.
