@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* e1k_xdp: the adapter, its rings and what the files share. */
+#ifndef E1K_H
+#define E1K_H
+
+#include <linux/bpf.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/pci.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+#include <net/xdp.h>
+
+#include "e1k_compat.h"
+#include "e1k_regs.h"
+
+#define E1K_DRV_NAME	"e1k_xdp"
+
+#define E1K_DEFAULT_RXD	256
+#define E1K_DEFAULT_TXD	256
+#define E1K_MIN_DESC	64
+#define E1K_MAX_DESC	4096	/* the 8254x limit */
+#define E1K_DESC_ALIGN	8	/* RDLEN/TDLEN: multiples of 128 bytes */
+
+/* Receive buffers: one page each, the frame DMA'd after XDP's headroom,
+ * RCTL's 2048-byte buffer size; skb_shared_info fits behind it. */
+#define E1K_RX_HEADROOM	XDP_PACKET_HEADROOM
+#define E1K_RX_BUFSZ	2048
+#define E1K_MAX_FRAME	(9000 + ETH_HLEN + VLAN_HLEN)	/* largest MTU 9000 */
+/* A frame for XDP must fit one buffer, even double-tagged: 2048 - 14 - 8.
+ * A literal, so that messages can quote it. */
+#define E1K_XDP_MAX_MTU	2026
+#define E1K_RX_REFILL_BATCH 16	/* one RDT write per this many buffers */
+
+/* Interrupt throttling: the ITR register counts 256 ns. */
+#define E1K_DEFAULT_ITR_USECS 50
+
+#define E1K_WATCHDOG_PERIOD	(2 * HZ)
+#define E1K_TX_WAKE_THRESHOLD	(MAX_SKB_FRAGS + 8)
+
+/* What a tx slot holds, so cleaning and teardown free it correctly. */
+enum e1k_tx_type {
+	E1K_TX_NONE = 0,
+	E1K_TX_SKB,		/* from the stack: unmap, free the skb */
+	E1K_TX_SKB_FRAG,	/* later pieces of an skb: unmap only */
+	E1K_TX_XDP_TX,		/* our own rx page: back to the page pool */
+	E1K_TX_XDP_FRAME,	/* from ndo_xdp_xmit: unmap, return the frame */
+	E1K_TX_CTX,		/* a context descriptor: nothing to free */
+};
+
+struct e1k_tx_buffer {
+	enum e1k_tx_type type;
+	union {
+		struct sk_buff *skb;
+		struct page *page;
+		struct xdp_frame *xdpf;
+	};
+	dma_addr_t dma;
+	u32 len;
+	/* On the first slot of a packet: the slot of its last descriptor,
+	 * whose DD bit says the whole packet is done, and what BQL and the
+	 * counters must account for it. */
+	u16 eop;
+	u16 segs;
+	u32 bytes;
+	bool first;
+};
+
+struct e1k_rx_buffer {
+	struct page *page;
+	dma_addr_t dma;
+};
+
+struct e1k_ring_stats {
+	u64 packets;
+	u64 bytes;
+	struct u64_stats_sync syncp;
+};
+
+struct e1k_tx_ring {
+	struct e1k_tx_desc *desc;
+	dma_addr_t dma;
+	unsigned int size;	/* bytes of descriptors */
+	unsigned int count;
+	unsigned int next_to_use;
+	unsigned int next_to_clean;
+	struct e1k_tx_buffer *buf;
+	/* The context descriptor's last setup, to skip repeating it. */
+	u32 ctx_key;
+	struct e1k_ring_stats stats;
+	u64 restart_queue;
+	u64 tx_busy;
+	u64 csum_offload;
+	u64 tso;
+	u64 dma_err;
+	u64 timeouts;
+	/* ndo_xdp_xmit, counted under the tx queue lock. */
+	u64 xdp_xmit;
+	u64 xdp_xmit_err;
+};
+
+struct e1k_rx_ring {
+	struct e1k_rx_desc *desc;
+	dma_addr_t dma;
+	unsigned int size;
+	unsigned int count;
+	unsigned int next_to_use;
+	unsigned int next_to_clean;
+	struct e1k_rx_buffer *buf;
+	struct page_pool *pool;
+	struct xdp_rxq_info xdp_rxq;
+	/* A frame spanning descriptors (jumbo) while it is being put together. */
+	struct sk_buff *skb;
+	/* Dropping the rest of a frame, up to its EOP descriptor. */
+	bool discard;
+	struct e1k_ring_stats stats;
+	u64 alloc_failed;
+	u64 csum_good;
+	u64 csum_err;
+	u64 frame_errors;
+	u64 multi_desc_dropped;	/* spanning frames while a program runs */
+};
+
+/* XDP verdict counters (ethtool -S), updated in the NAPI poll only. */
+struct e1k_xdp_stats {
+	u64 pass;
+	u64 drop;
+	u64 tx;
+	u64 tx_full;
+	u64 redirect;
+	u64 redirect_err;
+	u64 aborted;
+	struct u64_stats_sync syncp;
+};
+
+struct e1k_hw_stats {
+	u64 crcerrs, symerrs, rxerrc, mpc, scc, ecol, mcc, latecol, colc, dc;
+	u64 sec, rlec, xonrxc, xontxc, xoffrxc, xofftxc, gprc, bprc, mprc;
+	u64 gptc, gorc, gotc, rnbc, ruc, rfc, roc, rjc, tor, tot, tpr, tpt;
+	u64 mptc, bptc, tsctc, tsctfc;
+};
+
+struct e1k_adapter {
+	struct net_device *netdev;
+	struct pci_dev *pdev;
+	u8 __iomem *hw_addr;
+	u16 device_id;
+
+	struct napi_struct napi;
+	struct e1k_tx_ring tx_ring;
+	struct e1k_rx_ring rx_ring;
+	unsigned int tx_ring_count;	/* what the next open allocates */
+	unsigned int rx_ring_count;
+
+	struct bpf_prog __rcu *xdp_prog;
+	struct e1k_xdp_stats xdp_stats;
+
+	u32 rctl;
+	u32 itr_usecs;
+	u32 msg_enable;
+
+	/* Register writes in the data path (tail bumps, interrupt mask),
+	 * counted so the benchmark can report writes per packet. */
+	atomic64_t reg_writes;
+
+	struct e1k_hw_stats hw_stats;
+	spinlock_t stats_lock;		/* hw_stats */
+
+	struct delayed_work watchdog;
+	struct work_struct reset_task;
+	u32 link_speed;			/* Mb/s, 0 = no link */
+	bool link_full_duplex;
+
+	unsigned long state;
+};
+
+enum e1k_state_bits {
+	E1K_STATE_DOWN,
+	E1K_STATE_RESETTING,
+};
+
+/* Register access. */
+static inline u32 e1k_rd(struct e1k_adapter *a, u32 reg)
+{
+	return readl(a->hw_addr + reg);
+}
+
+static inline void e1k_wr(struct e1k_adapter *a, u32 reg, u32 val)
+{
+	writel(val, a->hw_addr + reg);
+}
+
+/* A write on the per-packet path: also counted. */
+static inline void e1k_wr_fast(struct e1k_adapter *a, u32 reg, u32 val)
+{
+	atomic64_inc(&a->reg_writes);
+	writel(val, a->hw_addr + reg);
+}
+
+static inline void e1k_flush(struct e1k_adapter *a)
+{
+	e1k_rd(a, E1K_STATUS);
+}
+
+static inline unsigned int e1k_desc_unused(unsigned int ntu, unsigned int ntc,
+					   unsigned int count)
+{
+	return ((ntc > ntu) ? 0 : count) + ntc - ntu - 1;
+}
+
+/* e1k_hw.c */
+int e1k_hw_reset(struct e1k_adapter *a);
+int e1k_read_mac(struct e1k_adapter *a, u8 *mac);
+void e1k_hw_init_link(struct e1k_adapter *a);
+bool e1k_hw_link(struct e1k_adapter *a, u32 *speed, bool *full_duplex);
+void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac);
+void e1k_hw_update_stats(struct e1k_adapter *a);
+void e1k_hw_set_itr(struct e1k_adapter *a, u32 usecs);
+
+/* e1k_ring.c */
+int e1k_setup_tx_ring(struct e1k_adapter *a);
+int e1k_setup_rx_ring(struct e1k_adapter *a);
+void e1k_free_tx_ring(struct e1k_adapter *a);
+void e1k_free_rx_ring(struct e1k_adapter *a);
+void e1k_configure_tx(struct e1k_adapter *a);
+void e1k_configure_rx(struct e1k_adapter *a);
+void e1k_clean_tx_buffers(struct e1k_adapter *a);
+void e1k_clean_rx_buffers(struct e1k_adapter *a);
+void e1k_alloc_rx_buffers(struct e1k_adapter *a, unsigned int count);
+bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget);
+int e1k_clean_rx_irq(struct e1k_adapter *a, int budget);
+netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
+void e1k_tx_bump_tail(struct e1k_adapter *a);
+
+/* e1k_xdp_ops.c */
+#define E1K_XDP_PASS		0
+#define E1K_XDP_CONSUMED	BIT(0)
+#define E1K_XDP_TX		BIT(1)
+#define E1K_XDP_REDIR		BIT(2)
+int e1k_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
+unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
+			 struct xdp_buff *xdp, struct page *page);
+void e1k_xdp_finish(struct e1k_adapter *a, unsigned int status);
+int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
+		 u32 flags);
+void e1k_set_xdp_features(struct net_device *netdev);
+
+/* e1k_main.c */
+int e1k_up(struct e1k_adapter *a);
+void e1k_down(struct e1k_adapter *a);
+void e1k_write_rx_mode(struct e1k_adapter *a);
+void e1k_irq_enable(struct e1k_adapter *a);
+
+/* e1k_ethtool.c */
+void e1k_set_ethtool_ops(struct net_device *netdev);
+
+#endif

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/* e1k_xdp: reset, EEPROM and MAC address, link, hardware counters. */
+#include <linux/delay.h>
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+
+#include "e1k.h"
+
+int e1k_hw_reset(struct e1k_adapter *a)
+{
+	int i;
+
+	/* Quiesce DMA and interrupts before the reset itself. */
+	e1k_wr(a, E1K_IMC, ~0u);
+	e1k_wr(a, E1K_RCTL, 0);
+	e1k_wr(a, E1K_TCTL, E1K_TCTL_PSP);
+	e1k_flush(a);
+	usleep_range(10000, 20000);
+
+	e1k_wr(a, E1K_CTRL, e1k_rd(a, E1K_CTRL) | E1K_CTRL_RST);
+	/* The MAC clears RST when it is done (the manual allows 1 us; be
+	 * patient with emulators). */
+	for (i = 0; i < 100; i++) {
+		usleep_range(1000, 2000);
+		if (!(e1k_rd(a, E1K_CTRL) & E1K_CTRL_RST))
+			break;
+	}
+	if (e1k_rd(a, E1K_CTRL) & E1K_CTRL_RST)
+		return -EIO;
+	e1k_wr(a, E1K_IMC, ~0u);
+	e1k_rd(a, E1K_ICR);
+	return 0;
+}
+
+/* Microwire EEPROM, bit-banged through EECD: every 8254x has it (EERD
+ * arrived with later parts). */
+static void e1k_ee_clock(struct e1k_adapter *a, u32 *eecd, bool raise)
+{
+	if (raise)
+		*eecd |= E1K_EECD_SK;
+	else
+		*eecd &= ~E1K_EECD_SK;
+	e1k_wr(a, E1K_EECD, *eecd);
+	e1k_flush(a);
+	udelay(1);
+}
+
+static void e1k_ee_shift_out(struct e1k_adapter *a, u32 *eecd, u16 data,
+			     int bits)
+{
+	u32 mask = BIT(bits - 1);
+
+	for (; mask; mask >>= 1) {
+		if (data & mask)
+			*eecd |= E1K_EECD_DI;
+		else
+			*eecd &= ~E1K_EECD_DI;
+		e1k_wr(a, E1K_EECD, *eecd);
+		e1k_flush(a);
+		udelay(1);
+		e1k_ee_clock(a, eecd, true);
+		e1k_ee_clock(a, eecd, false);
+	}
+	*eecd &= ~E1K_EECD_DI;
+	e1k_wr(a, E1K_EECD, *eecd);
+}
+
+static u16 e1k_ee_shift_in(struct e1k_adapter *a, u32 *eecd)
+{
+	u16 data = 0;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		e1k_ee_clock(a, eecd, true);
+		data <<= 1;
+		if (e1k_rd(a, E1K_EECD) & E1K_EECD_DO)
+			data |= 1;
+		e1k_ee_clock(a, eecd, false);
+	}
+	return data;
+}
+
+static int e1k_ee_read_word(struct e1k_adapter *a, u8 offset, u16 *word)
+{
+	u32 eecd = e1k_rd(a, E1K_EECD);
+	int i;
+
+	/* Request the EEPROM from the MAC's own auto-read. */
+	e1k_wr(a, E1K_EECD, eecd | E1K_EECD_REQ);
+	for (i = 0; i < 1000; i++) {
+		eecd = e1k_rd(a, E1K_EECD);
+		if (eecd & E1K_EECD_GNT)
+			break;
+		udelay(5);
+	}
+	if (!(eecd & E1K_EECD_GNT)) {
+		e1k_wr(a, E1K_EECD, eecd & ~E1K_EECD_REQ);
+		return -ETIMEDOUT;
+	}
+
+	eecd &= ~(E1K_EECD_DI | E1K_EECD_SK);
+	eecd |= E1K_EECD_CS;
+	e1k_wr(a, E1K_EECD, eecd);
+	e1k_ee_shift_out(a, &eecd, E1K_EEPROM_READ_OPCODE, 3);
+	e1k_ee_shift_out(a, &eecd, offset, E1K_EEPROM_ADDR_BITS);
+	*word = e1k_ee_shift_in(a, &eecd);
+
+	/* Deselect and release. */
+	eecd &= ~(E1K_EECD_CS | E1K_EECD_DI | E1K_EECD_SK | E1K_EECD_REQ);
+	e1k_wr(a, E1K_EECD, eecd);
+	e1k_flush(a);
+	return 0;
+}
+
+/*
+ * The MAC address from EEPROM words 0-2, after checking that all 64 words
+ * sum to 0xBABA. Returns -EINVAL on a bad checksum or address (the caller
+ * then uses a random one), another error when the EEPROM cannot be read.
+ */
+int e1k_read_mac(struct e1k_adapter *a, u8 *mac)
+{
+	u16 words[E1K_EEPROM_WORDS], sum = 0;
+	int i, err;
+
+	for (i = 0; i < E1K_EEPROM_WORDS; i++) {
+		err = e1k_ee_read_word(a, i, &words[i]);
+		if (err)
+			return err;
+		sum += words[i];
+	}
+	for (i = 0; i < 3; i++) {
+		mac[2 * i] = words[i] & 0xff;
+		mac[2 * i + 1] = words[i] >> 8;
+	}
+	if (sum != E1K_EEPROM_SUM) {
+		netdev_warn(a->netdev, "EEPROM checksum 0x%04x, expected 0x%04x\n",
+			    sum, E1K_EEPROM_SUM);
+		return -EINVAL;
+	}
+	if (!is_valid_ether_addr(mac))
+		return -EINVAL;
+	return 0;
+}
+
+void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac)
+{
+	u32 ral = mac[0] | (mac[1] << 8) | (mac[2] << 16) | ((u32)mac[3] << 24);
+	u32 rah = mac[4] | (mac[5] << 8) | E1K_RAH_AV;
+
+	e1k_wr(a, E1K_RAL0, ral);
+	e1k_wr(a, E1K_RAH0, rah);
+	e1k_flush(a);
+}
+
+/* Copper, autonegotiated: let the MAC follow the PHY (ASDE) and force the
+ * link up on the MAC side (SLU); no flow control. */
+void e1k_hw_init_link(struct e1k_adapter *a)
+{
+	u32 ctrl = e1k_rd(a, E1K_CTRL);
+
+	ctrl |= E1K_CTRL_SLU | E1K_CTRL_ASDE;
+	e1k_wr(a, E1K_CTRL, ctrl);
+	e1k_wr(a, E1K_FCAL, 0);
+	e1k_wr(a, E1K_FCAH, 0);
+	e1k_wr(a, E1K_FCT, 0);
+	e1k_wr(a, E1K_FCTTV, 0);
+	e1k_flush(a);
+}
+
+bool e1k_hw_link(struct e1k_adapter *a, u32 *speed, bool *full_duplex)
+{
+	u32 status = e1k_rd(a, E1K_STATUS);
+
+	if (!(status & E1K_STATUS_LU)) {
+		*speed = 0;
+		*full_duplex = false;
+		return false;
+	}
+	switch (status & E1K_STATUS_SPEED_MASK) {
+	case E1K_STATUS_SPEED_10:
+		*speed = SPEED_10;
+		break;
+	case E1K_STATUS_SPEED_100:
+		*speed = SPEED_100;
+		break;
+	default:
+		*speed = SPEED_1000;
+		break;
+	}
+	*full_duplex = status & E1K_STATUS_FD;
+	return true;
+}
+
+void e1k_hw_set_itr(struct e1k_adapter *a, u32 usecs)
+{
+	/* ITR is the minimum gap between interrupts in 256 ns units;
+	 * 0 turns throttling off. */
+	e1k_wr(a, E1K_ITR, usecs ? DIV_ROUND_UP(usecs * 1000, 256) : 0);
+}
+
+/* The counters clear on read: accumulate them (watchdog and ethtool). */
+void e1k_hw_update_stats(struct e1k_adapter *a)
+{
+	struct e1k_hw_stats *s = &a->hw_stats;
+	unsigned long flags;
+
+	if (pci_channel_offline(a->pdev))
+		return;
+	spin_lock_irqsave(&a->stats_lock, flags);
+	s->crcerrs += e1k_rd(a, E1K_CRCERRS);
+	s->symerrs += e1k_rd(a, E1K_SYMERRS);
+	s->rxerrc += e1k_rd(a, E1K_RXERRC);
+	s->mpc += e1k_rd(a, E1K_MPC);
+	s->scc += e1k_rd(a, E1K_SCC);
+	s->ecol += e1k_rd(a, E1K_ECOL);
+	s->mcc += e1k_rd(a, E1K_MCC);
+	s->latecol += e1k_rd(a, E1K_LATECOL);
+	s->colc += e1k_rd(a, E1K_COLC);
+	s->dc += e1k_rd(a, E1K_DC);
+	s->sec += e1k_rd(a, E1K_SEC);
+	s->rlec += e1k_rd(a, E1K_RLEC);
+	s->xonrxc += e1k_rd(a, E1K_XONRXC);
+	s->xontxc += e1k_rd(a, E1K_XONTXC);
+	s->xoffrxc += e1k_rd(a, E1K_XOFFRXC);
+	s->xofftxc += e1k_rd(a, E1K_XOFFTXC);
+	s->gprc += e1k_rd(a, E1K_GPRC);
+	s->bprc += e1k_rd(a, E1K_BPRC);
+	s->mprc += e1k_rd(a, E1K_MPRC);
+	s->gptc += e1k_rd(a, E1K_GPTC);
+	/* 64-bit pairs: the low half first, which latches the high one. */
+	s->gorc += e1k_rd(a, E1K_GORCL);
+	s->gorc += (u64)e1k_rd(a, E1K_GORCH) << 32;
+	s->gotc += e1k_rd(a, E1K_GOTCL);
+	s->gotc += (u64)e1k_rd(a, E1K_GOTCH) << 32;
+	s->rnbc += e1k_rd(a, E1K_RNBC);
+	s->ruc += e1k_rd(a, E1K_RUC);
+	s->rfc += e1k_rd(a, E1K_RFC);
+	s->roc += e1k_rd(a, E1K_ROC);
+	s->rjc += e1k_rd(a, E1K_RJC);
+	s->tor += e1k_rd(a, E1K_TORL);
+	s->tor += (u64)e1k_rd(a, E1K_TORH) << 32;
+	s->tot += e1k_rd(a, E1K_TOTL);
+	s->tot += (u64)e1k_rd(a, E1K_TOTH) << 32;
+	s->tpr += e1k_rd(a, E1K_TPR);
+	s->tpt += e1k_rd(a, E1K_TPT);
+	s->mptc += e1k_rd(a, E1K_MPTC);
+	s->bptc += e1k_rd(a, E1K_BPTC);
+	s->tsctc += e1k_rd(a, E1K_TSCTC);
+	s->tsctfc += e1k_rd(a, E1K_TSCTFC);
+	spin_unlock_irqrestore(&a->stats_lock, flags);
+}

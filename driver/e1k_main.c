@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1k_xdp: an e1000 (Intel 8254x) driver whose receive path runs XDP
+ * natively. PCI probe/remove, net_device_ops, NAPI, interrupts, the link
+ * watchdog and the tx-timeout reset.
+ */
+#include <linux/if_vlan.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include "e1k.h"
+
+static const struct pci_device_id e1k_pci_tbl[] = {
+	{ PCI_VDEVICE(INTEL, 0x100E) },	/* 82540EM, QEMU "e1000" */
+	{ PCI_VDEVICE(INTEL, 0x100F) },	/* 82545EM copper, "e1000-82545em" */
+	{ PCI_VDEVICE(INTEL, 0x100C) },	/* 82544GC copper, "e1000-82544gc" */
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, e1k_pci_tbl);
+
+static int debug = -1;
+module_param(debug, int, 0);
+MODULE_PARM_DESC(debug, "netif message level (0=none, ..., 16=all; -1=default)");
+
+#define E1K_DEFAULT_MSG (NETIF_MSG_DRV | NETIF_MSG_PROBE | NETIF_MSG_LINK)
+
+/* ------------------------------------------------------------ interrupts */
+
+void e1k_irq_enable(struct e1k_adapter *a)
+{
+	e1k_wr_fast(a, E1K_IMS, E1K_INT_ENABLED);
+}
+
+static void e1k_irq_disable(struct e1k_adapter *a)
+{
+	e1k_wr(a, E1K_IMC, ~0u);
+	e1k_flush(a);
+	synchronize_irq(a->pdev->irq);
+}
+
+static irqreturn_t e1k_intr(int irq, void *data)
+{
+	struct e1k_adapter *a = data;
+	u32 icr = e1k_rd(a, E1K_ICR);	/* reading clears it */
+
+	if (!icr || test_bit(E1K_STATE_DOWN, &a->state))
+		return IRQ_NONE;	/* shared line: not ours */
+	if (icr & (E1K_INT_LSC | E1K_INT_RXSEQ))
+		mod_delayed_work(system_wq, &a->watchdog, 0);
+	if (napi_schedule_prep(&a->napi)) {
+		/* Masked until the poll has done its work. */
+		e1k_wr_fast(a, E1K_IMC, ~0u);
+		__napi_schedule(&a->napi);
+	}
+	return IRQ_HANDLED;
+}
+
+static int e1k_poll(struct napi_struct *napi, int budget)
+{
+	struct e1k_adapter *a = container_of(napi, struct e1k_adapter, napi);
+	bool tx_done;
+	int rx_done;
+
+	tx_done = e1k_clean_tx_irq(a, budget);
+	rx_done = e1k_clean_rx_irq(a, budget);
+	if (!tx_done)
+		return budget;
+	if (rx_done < budget && napi_complete_done(napi, rx_done) &&
+	    !test_bit(E1K_STATE_DOWN, &a->state))
+		e1k_irq_enable(a);
+	return min(rx_done, budget);
+}
+
+/* ---------------------------------------------------------- up and down */
+
+static void e1k_apply_features(struct e1k_adapter *a, netdev_features_t features);
+
+int e1k_up(struct e1k_adapter *a)
+{
+	struct net_device *netdev = a->netdev;
+	int err;
+
+	err = e1k_setup_tx_ring(a);
+	if (err)
+		return err;
+	err = e1k_setup_rx_ring(a);
+	if (err)
+		goto err_tx;
+
+	e1k_hw_init_link(a);
+	e1k_hw_set_mac(a, netdev->dev_addr);
+	e1k_wr(a, E1K_VET, ETH_P_8021Q);
+	e1k_apply_features(a, netdev->features);
+	e1k_configure_tx(a);
+	e1k_configure_rx(a);
+	e1k_hw_set_itr(a, a->itr_usecs);
+
+	clear_bit(E1K_STATE_DOWN, &a->state);
+	napi_enable(&a->napi);
+	e1k_rd(a, E1K_ICR);
+	e1k_irq_enable(a);
+	netif_start_queue(netdev);
+	/* The watchdog turns the carrier on once the link is up. */
+	mod_delayed_work(system_wq, &a->watchdog, 0);
+	return 0;
+
+err_tx:
+	e1k_free_tx_ring(a);
+	return err;
+}
+
+/* Quiesce DMA first, then free: nothing is freed the device may still use. */
+void e1k_down(struct e1k_adapter *a)
+{
+	struct net_device *netdev = a->netdev;
+
+	set_bit(E1K_STATE_DOWN, &a->state);
+	netif_carrier_off(netdev);
+	netif_tx_disable(netdev);
+
+	e1k_wr(a, E1K_RCTL, 0);
+	e1k_wr(a, E1K_TCTL, E1K_TCTL_PSP);
+	e1k_flush(a);
+	usleep_range(10000, 20000);	/* in-flight DMA drains */
+	e1k_irq_disable(a);
+	napi_disable(&a->napi);
+	cancel_delayed_work_sync(&a->watchdog);
+	e1k_hw_update_stats(a);
+	a->link_speed = 0;
+
+	/* tx first: XDP_TX slots hold pages of the rx pool. */
+	e1k_clean_tx_buffers(a);
+	e1k_clean_rx_buffers(a);
+	e1k_free_tx_ring(a);
+	e1k_free_rx_ring(a);
+	e1k_hw_reset(a);
+}
+
+static int e1k_open(struct net_device *netdev)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+	int err;
+
+	netif_carrier_off(netdev);
+	err = request_irq(a->pdev->irq, e1k_intr, IRQF_SHARED, netdev->name, a);
+	if (err) {
+		netdev_err(netdev, "cannot get IRQ %d: %d\n", a->pdev->irq, err);
+		return err;
+	}
+	err = e1k_up(a);
+	if (err) {
+		free_irq(a->pdev->irq, a);
+		return err;
+	}
+	return 0;
+}
+
+static int e1k_stop(struct net_device *netdev)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+
+	e1k_down(a);
+	free_irq(a->pdev->irq, a);
+	return 0;
+}
+
+/* ------------------------------------------------------ watchdog, reset */
+
+static void e1k_watchdog(struct work_struct *work)
+{
+	struct e1k_adapter *a = container_of(to_delayed_work(work),
+					     struct e1k_adapter, watchdog);
+	struct net_device *netdev = a->netdev;
+	bool fd, up;
+	u32 speed;
+
+	if (test_bit(E1K_STATE_DOWN, &a->state))
+		return;
+	up = e1k_hw_link(a, &speed, &fd);
+	if (up && !netif_carrier_ok(netdev)) {
+		a->link_speed = speed;
+		a->link_full_duplex = fd;
+		netif_info(a, link, netdev, "link up, %u Mb/s, %s duplex\n",
+			   speed, fd ? "full" : "half");
+		netif_carrier_on(netdev);
+		netif_wake_queue(netdev);
+	} else if (!up && netif_carrier_ok(netdev)) {
+		a->link_speed = 0;
+		netif_info(a, link, netdev, "link down\n");
+		netif_carrier_off(netdev);
+	}
+	e1k_hw_update_stats(a);
+	schedule_delayed_work(&a->watchdog, E1K_WATCHDOG_PERIOD);
+}
+
+static void e1k_reset_task(struct work_struct *work)
+{
+	struct e1k_adapter *a = container_of(work, struct e1k_adapter, reset_task);
+	int err;
+
+	rtnl_lock();
+	if (netif_running(a->netdev) && !test_bit(E1K_STATE_RESETTING, &a->state)) {
+		set_bit(E1K_STATE_RESETTING, &a->state);
+		netdev_warn(a->netdev, "resetting the device\n");
+		e1k_down(a);
+		err = e1k_up(a);
+		if (err) {
+			netdev_err(a->netdev, "reset failed (%d): closing\n", err);
+			dev_close(a->netdev);
+		}
+		clear_bit(E1K_STATE_RESETTING, &a->state);
+	}
+	rtnl_unlock();
+}
+
+static void e1k_tx_timeout(struct net_device *netdev, unsigned int txqueue)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+
+	a->tx_ring.timeouts++;
+	netdev_warn(netdev, "tx timeout: TDH %u TDT %u, next to clean %u\n",
+		    e1k_rd(a, E1K_TDH), e1k_rd(a, E1K_TDT), a->tx_ring.next_to_clean);
+	schedule_work(&a->reset_task);
+}
+
+/* -------------------------------------------------------------- ndo ops */
+
+/* Filters from the netdev's flags and address lists into MTA and RCTL. */
+void e1k_write_rx_mode(struct e1k_adapter *a)
+{
+	struct net_device *netdev = a->netdev;
+	struct netdev_hw_addr *ha;
+	u32 mta[128] = { 0 };
+	u32 rctl = a->rctl & ~(E1K_RCTL_UPE | E1K_RCTL_MPE);
+	int i;
+
+	if (netdev->flags & IFF_PROMISC)
+		rctl |= E1K_RCTL_UPE | E1K_RCTL_MPE;
+	else if (netdev->flags & IFF_ALLMULTI)
+		rctl |= E1K_RCTL_MPE;
+
+	/* Multicast table: 4096 bits indexed by bits 47:36 of the address
+	 * (MO = 0). */
+	netdev_for_each_mc_addr(ha, netdev) {
+		u16 hash = ((ha->addr[4] >> 4) | ((u16)ha->addr[5] << 4)) & 0xfff;
+
+		mta[hash >> 5] |= BIT(hash & 0x1f);
+	}
+	/* Secondary unicast addresses: no spare filter slots; listen to all. */
+	if (!netdev_uc_empty(netdev))
+		rctl |= E1K_RCTL_UPE;
+	for (i = 0; i < 128; i++)
+		e1k_wr(a, E1K_MTA + 4 * i, mta[i]);
+	a->rctl = rctl;
+	e1k_wr(a, E1K_RCTL, rctl);
+}
+
+static void e1k_set_rx_mode(struct net_device *netdev)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+
+	/* A closed device keeps its receiver off; open applies the mode. */
+	if (!test_bit(E1K_STATE_DOWN, &a->state))
+		e1k_write_rx_mode(a);
+}
+
+static int e1k_set_mac(struct net_device *netdev, void *p)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+	struct sockaddr *addr = p;
+
+	if (!is_valid_ether_addr(addr->sa_data))
+		return -EADDRNOTAVAIL;
+	eth_hw_addr_set(netdev, addr->sa_data);
+	e1k_hw_set_mac(a, netdev->dev_addr);
+	return 0;
+}
+
+static int e1k_change_mtu(struct net_device *netdev, int new_mtu)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+
+	if (new_mtu > E1K_XDP_MAX_MTU && rcu_access_pointer(a->xdp_prog)) {
+		netdev_err(netdev, "MTU %d too large while an XDP program is attached (at most %d)\n",
+			   new_mtu, E1K_XDP_MAX_MTU);
+		return -EINVAL;
+	}
+	netdev->mtu = new_mtu;
+	if (netif_running(netdev)) {
+		/* Only RCTL.LPE depends on it: buffers stay as they are. */
+		if (new_mtu > ETH_DATA_LEN)
+			a->rctl |= E1K_RCTL_LPE;
+		else
+			a->rctl &= ~E1K_RCTL_LPE;
+		e1k_wr(a, E1K_RCTL, a->rctl);
+	}
+	return 0;
+}
+
+static void e1k_get_stats64(struct net_device *netdev,
+			    struct rtnl_link_stats64 *stats)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+	struct e1k_ring_stats *rx = &a->rx_ring.stats, *tx = &a->tx_ring.stats;
+	struct e1k_hw_stats *hw = &a->hw_stats;
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&rx->syncp);
+		stats->rx_packets = rx->packets;
+		stats->rx_bytes = rx->bytes;
+	} while (u64_stats_fetch_retry(&rx->syncp, start));
+	do {
+		start = u64_stats_fetch_begin(&tx->syncp);
+		stats->tx_packets = tx->packets;
+		stats->tx_bytes = tx->bytes;
+	} while (u64_stats_fetch_retry(&tx->syncp, start));
+
+	stats->rx_errors = hw->rxerrc + hw->crcerrs + hw->ruc + hw->roc + hw->rlec;
+	stats->rx_crc_errors = hw->crcerrs;
+	stats->rx_length_errors = hw->ruc + hw->roc + hw->rlec;
+	stats->rx_missed_errors = hw->mpc;
+	stats->rx_over_errors = hw->rnbc;
+	stats->multicast = hw->mprc;
+	stats->collisions = hw->colc;
+	stats->tx_dropped = netdev->stats.tx_dropped;
+	stats->rx_dropped = a->rx_ring.alloc_failed + a->rx_ring.multi_desc_dropped;
+}
+
+/* Rx VLAN stripping (CTRL.VME) and rx checksums (RXCSUM) are switches on
+ * the device; tx VLAN insertion and checksums are per descriptor. */
+static void e1k_apply_features(struct e1k_adapter *a, netdev_features_t features)
+{
+	u32 ctrl = e1k_rd(a, E1K_CTRL);
+
+	if (features & NETIF_F_HW_VLAN_CTAG_RX)
+		ctrl |= E1K_CTRL_VME;
+	else
+		ctrl &= ~E1K_CTRL_VME;
+	e1k_wr(a, E1K_CTRL, ctrl);
+	e1k_wr(a, E1K_RXCSUM, (features & NETIF_F_RXCSUM) ?
+	       (E1K_RXCSUM_IPOFL | E1K_RXCSUM_TUOFL) : 0);
+}
+
+static int e1k_set_features(struct net_device *netdev, netdev_features_t features)
+{
+	e1k_apply_features(netdev_priv(netdev), features);
+	return 0;
+}
+
+static const struct net_device_ops e1k_netdev_ops = {
+	.ndo_open		= e1k_open,
+	.ndo_stop		= e1k_stop,
+	.ndo_start_xmit		= e1k_xmit_frame,
+	.ndo_get_stats64	= e1k_get_stats64,
+	.ndo_set_rx_mode	= e1k_set_rx_mode,
+	.ndo_set_mac_address	= e1k_set_mac,
+	.ndo_change_mtu		= e1k_change_mtu,
+	.ndo_tx_timeout		= e1k_tx_timeout,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_set_features	= e1k_set_features,
+	.ndo_features_check	= passthru_features_check,
+	.ndo_bpf		= e1k_bpf,
+	.ndo_xdp_xmit		= e1k_xdp_xmit,
+};
+
+/* --------------------------------------------------------- probe/remove */
+
+static void e1k_init_netdev(struct net_device *netdev)
+{
+	netdev->netdev_ops = &e1k_netdev_ops;
+	e1k_set_ethtool_ops(netdev);
+	netdev->watchdog_timeo = 5 * HZ;
+	netdev->min_mtu = ETH_MIN_MTU;
+	netdev->max_mtu = 9000;
+	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
+			      NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_RX |
+			      NETIF_F_HW_VLAN_CTAG_TX;
+	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
+	netdev->vlan_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
+				NETIF_F_HIGHDMA;
+	netdev->priv_flags |= IFF_UNICAST_FLT;
+	e1k_set_xdp_features(netdev);
+}
+
+static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
+{
+	struct net_device *netdev;
+	struct e1k_adapter *a;
+	u8 mac[ETH_ALEN];
+	int err;
+
+	err = pci_enable_device_mem(pdev);
+	if (err)
+		return err;
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA configuration\n");
+		goto err_dma;
+	}
+	err = pci_request_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM),
+					   E1K_DRV_NAME);
+	if (err)
+		goto err_dma;
+	pci_set_master(pdev);
+
+	netdev = alloc_etherdev(sizeof(*a));
+	if (!netdev) {
+		err = -ENOMEM;
+		goto err_alloc;
+	}
+	SET_NETDEV_DEV(netdev, &pdev->dev);
+	pci_set_drvdata(pdev, netdev);
+	a = netdev_priv(netdev);
+	a->netdev = netdev;
+	a->pdev = pdev;
+	a->device_id = pdev->device;
+	a->msg_enable = netif_msg_init(debug, E1K_DEFAULT_MSG);
+	a->tx_ring_count = E1K_DEFAULT_TXD;
+	a->rx_ring_count = E1K_DEFAULT_RXD;
+	a->itr_usecs = E1K_DEFAULT_ITR_USECS;
+	spin_lock_init(&a->stats_lock);
+	u64_stats_init(&a->xdp_stats.syncp);
+	set_bit(E1K_STATE_DOWN, &a->state);
+	INIT_DELAYED_WORK(&a->watchdog, e1k_watchdog);
+	INIT_WORK(&a->reset_task, e1k_reset_task);
+
+	a->hw_addr = pci_ioremap_bar(pdev, 0);
+	if (!a->hw_addr) {
+		err = -EIO;
+		goto err_ioremap;
+	}
+	err = e1k_hw_reset(a);
+	if (err) {
+		dev_err(&pdev->dev, "reset failed\n");
+		goto err_hw;
+	}
+	err = e1k_read_mac(a, mac);
+	if (err == -EINVAL) {
+		dev_warn(&pdev->dev, "invalid EEPROM MAC address or checksum: using a random address\n");
+		eth_hw_addr_random(netdev);
+	} else if (err) {
+		dev_err(&pdev->dev, "cannot read the EEPROM: %d\n", err);
+		goto err_hw;
+	} else {
+		eth_hw_addr_set(netdev, mac);
+	}
+
+	e1k_init_netdev(netdev);
+	netif_napi_add(netdev, &a->napi, e1k_poll);
+	netif_carrier_off(netdev);
+	err = register_netdev(netdev);
+	if (err)
+		goto err_register;
+	netif_info(a, probe, netdev, "Intel 8254x (%04x) %pM, native XDP\n",
+		   pdev->device, netdev->dev_addr);
+	return 0;
+
+err_register:
+	netif_napi_del(&a->napi);
+err_hw:
+	iounmap(a->hw_addr);
+err_ioremap:
+	free_netdev(netdev);
+err_alloc:
+	pci_release_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM));
+err_dma:
+	pci_disable_device(pdev);
+	return err;
+}
+
+static void e1k_remove(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+	struct e1k_adapter *a = netdev_priv(netdev);
+	struct bpf_prog *prog;
+
+	unregister_netdev(netdev);	/* closes it: e1k_down ran */
+	cancel_work_sync(&a->reset_task);
+	cancel_delayed_work_sync(&a->watchdog);
+	prog = rcu_dereference_protected(a->xdp_prog, true);
+	if (prog)
+		bpf_prog_put(prog);
+	netif_napi_del(&a->napi);
+	e1k_hw_reset(a);
+	iounmap(a->hw_addr);
+	free_netdev(netdev);
+	pci_release_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM));
+	pci_disable_device(pdev);
+}
+
+static void e1k_shutdown(struct pci_dev *pdev)
+{
+	struct net_device *netdev = pci_get_drvdata(pdev);
+
+	rtnl_lock();
+	netif_device_detach(netdev);
+	if (netif_running(netdev))
+		dev_close(netdev);
+	rtnl_unlock();
+	pci_disable_device(pdev);
+}
+
+static struct pci_driver e1k_driver = {
+	.name		= E1K_DRV_NAME,
+	.id_table	= e1k_pci_tbl,
+	.probe		= e1k_probe,
+	.remove		= e1k_remove,
+	.shutdown	= e1k_shutdown,
+};
+module_pci_driver(e1k_driver);
+
+MODULE_DESCRIPTION("Intel 8254x (e1000) driver with native XDP");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * e1k_xdp: the descriptor rings. Receive buffers are whole pages from a
+ * page_pool with the frame at XDP_PACKET_HEADROOM, so the same buffer serves
+ * the stack (an skb built around the page) and XDP (an xdp_buff over it).
+ * Transmit slots record what they hold so each is released correctly.
+ */
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
+
+#include "e1k.h"
+
+/* ---------------------------------------------------------------- setup */
+
+static unsigned int e1k_ring_bytes(unsigned int count, size_t desc_size)
+{
+	return ALIGN(count * desc_size, 4096);
+}
+
+int e1k_setup_tx_ring(struct e1k_adapter *a)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+	struct device *dev = &a->pdev->dev;
+
+	ring->count = a->tx_ring_count;
+	ring->buf = kvcalloc(ring->count, sizeof(*ring->buf), GFP_KERNEL);
+	if (!ring->buf)
+		return -ENOMEM;
+	ring->size = e1k_ring_bytes(ring->count, sizeof(struct e1k_tx_desc));
+	ring->desc = dma_alloc_coherent(dev, ring->size, &ring->dma, GFP_KERNEL);
+	if (!ring->desc) {
+		kvfree(ring->buf);
+		ring->buf = NULL;
+		return -ENOMEM;
+	}
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	ring->ctx_key = 0;
+	u64_stats_init(&ring->stats.syncp);
+	return 0;
+}
+
+void e1k_free_tx_ring(struct e1k_adapter *a)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+
+	if (ring->desc)
+		dma_free_coherent(&a->pdev->dev, ring->size, ring->desc, ring->dma);
+	ring->desc = NULL;
+	kvfree(ring->buf);
+	ring->buf = NULL;
+}
+
+static struct page_pool *e1k_create_page_pool(struct e1k_adapter *a,
+					      unsigned int count)
+{
+	struct page_pool_params pp = {
+		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV,
+		.order = 0,
+		/* Ring plus what XDP_TX holds on the tx ring. */
+		.pool_size = count + a->tx_ring_count,
+		.nid = dev_to_node(&a->pdev->dev),
+		.dev = &a->pdev->dev,
+		/* XDP_TX sends the rx page itself, so the device reads it too:
+		 * mapped both ways from the start, so attaching a program
+		 * never remaps the ring. */
+		.dma_dir = DMA_BIDIRECTIONAL,
+		.offset = E1K_RX_HEADROOM,
+		.max_len = E1K_RX_BUFSZ,
+	};
+
+	return page_pool_create(&pp);
+}
+
+int e1k_setup_rx_ring(struct e1k_adapter *a)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+	struct device *dev = &a->pdev->dev;
+	int err;
+
+	ring->count = a->rx_ring_count;
+	ring->buf = kvcalloc(ring->count, sizeof(*ring->buf), GFP_KERNEL);
+	if (!ring->buf)
+		return -ENOMEM;
+	ring->size = e1k_ring_bytes(ring->count, sizeof(struct e1k_rx_desc));
+	ring->desc = dma_alloc_coherent(dev, ring->size, &ring->dma, GFP_KERNEL);
+	if (!ring->desc) {
+		err = -ENOMEM;
+		goto err_buf;
+	}
+	ring->pool = e1k_create_page_pool(a, ring->count);
+	if (IS_ERR(ring->pool)) {
+		err = PTR_ERR(ring->pool);
+		ring->pool = NULL;
+		goto err_desc;
+	}
+	err = xdp_rxq_info_reg(&ring->xdp_rxq, a->netdev, 0, a->napi.napi_id);
+	if (err)
+		goto err_pool;
+	err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL,
+					 ring->pool);
+	if (err)
+		goto err_rxq;
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	ring->skb = NULL;
+	ring->discard = false;
+	u64_stats_init(&ring->stats.syncp);
+	return 0;
+
+err_rxq:
+	xdp_rxq_info_unreg(&ring->xdp_rxq);
+err_pool:
+	page_pool_destroy(ring->pool);
+	ring->pool = NULL;
+err_desc:
+	dma_free_coherent(dev, ring->size, ring->desc, ring->dma);
+	ring->desc = NULL;
+err_buf:
+	kvfree(ring->buf);
+	ring->buf = NULL;
+	return err;
+}
+
+void e1k_free_rx_ring(struct e1k_adapter *a)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+
+	if (xdp_rxq_info_is_reg(&ring->xdp_rxq))
+		xdp_rxq_info_unreg(&ring->xdp_rxq);
+	/* After the rxq: unregistering the memory model drops its pool ref. */
+	if (ring->pool)
+		page_pool_destroy(ring->pool);
+	ring->pool = NULL;
+	if (ring->desc)
+		dma_free_coherent(&a->pdev->dev, ring->size, ring->desc, ring->dma);
+	ring->desc = NULL;
+	kvfree(ring->buf);
+	ring->buf = NULL;
+}
+
+void e1k_configure_tx(struct e1k_adapter *a)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+
+	e1k_wr(a, E1K_TDBAL, lower_32_bits(ring->dma));
+	e1k_wr(a, E1K_TDBAH, upper_32_bits(ring->dma));
+	e1k_wr(a, E1K_TDLEN, ring->count * sizeof(struct e1k_tx_desc));
+	e1k_wr(a, E1K_TDH, 0);
+	e1k_wr(a, E1K_TDT, 0);
+	e1k_wr(a, E1K_TIDV, 0);
+	e1k_wr(a, E1K_TADV, 0);
+	e1k_wr(a, E1K_TIPG, E1K_TIPG_COPPER);
+	e1k_wr(a, E1K_TCTL, E1K_TCTL_EN | E1K_TCTL_PSP | E1K_TCTL_RTLC |
+	       (E1K_COLLISION_THRESHOLD << E1K_TCTL_CT_SHIFT) |
+	       (E1K_FDX_COLLISION_DIST << E1K_TCTL_COLD_SHIFT));
+	ring->ctx_key = 0;
+}
+
+void e1k_configure_rx(struct e1k_adapter *a)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+	struct net_device *netdev = a->netdev;
+
+	e1k_wr(a, E1K_RCTL, 0);
+	e1k_wr(a, E1K_RDBAL, lower_32_bits(ring->dma));
+	e1k_wr(a, E1K_RDBAH, upper_32_bits(ring->dma));
+	e1k_wr(a, E1K_RDLEN, ring->count * sizeof(struct e1k_rx_desc));
+	e1k_wr(a, E1K_RDH, 0);
+	e1k_wr(a, E1K_RDT, 0);
+	/* Interrupts are paced by ITR alone. */
+	e1k_wr(a, E1K_RDTR, 0);
+	e1k_wr(a, E1K_RADV, 0);
+
+	/* 2048-byte buffers, FCS stripped, broadcast accepted; long frames
+	 * (spanning descriptors) only when the MTU needs them. */
+	a->rctl = E1K_RCTL_EN | E1K_RCTL_BAM | E1K_RCTL_SZ_2048 | E1K_RCTL_SECRC;
+	if (netdev->mtu > ETH_DATA_LEN)
+		a->rctl |= E1K_RCTL_LPE;
+	e1k_write_rx_mode(a);	/* adds UPE/MPE and writes RCTL */
+	e1k_alloc_rx_buffers(a, e1k_desc_unused(ring->next_to_use,
+						ring->next_to_clean, ring->count));
+}
+
+/* ------------------------------------------------------------- transmit */
+
+static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
+				bool in_napi, int budget)
+{
+	struct device *dev = &a->pdev->dev;
+
+	switch (b->type) {
+	case E1K_TX_SKB:
+		dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
+		napi_consume_skb(b->skb, in_napi ? budget : 0);
+		break;
+	case E1K_TX_SKB_FRAG:
+		dma_unmap_page(dev, b->dma, b->len, DMA_TO_DEVICE);
+		break;
+	case E1K_TX_XDP_TX:
+		/* Our own rx page: its DMA mapping belongs to the pool. */
+		page_pool_put_full_page(a->rx_ring.pool, b->page, in_napi);
+		break;
+	case E1K_TX_XDP_FRAME:
+		dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
+		if (in_napi)
+			xdp_return_frame_rx_napi(b->xdpf);
+		else
+			xdp_return_frame(b->xdpf);
+		break;
+	case E1K_TX_NONE:
+	case E1K_TX_CTX:
+		break;
+	}
+	b->type = E1K_TX_NONE;
+	b->skb = NULL;
+}
+
+/* Teardown: release every slot, done or not. The rx page pool must still
+ * exist (XDP_TX slots hold its pages). */
+void e1k_clean_tx_buffers(struct e1k_adapter *a)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+	unsigned int i;
+
+	if (!ring->buf)
+		return;
+	for (i = 0; i < ring->count; i++) {
+		e1k_unmap_tx_buffer(a, &ring->buf[i], false, 0);
+		ring->buf[i].first = false;
+	}
+	memset(ring->desc, 0, ring->size);
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	netdev_reset_queue(a->netdev);
+}
+
+/* Reclaim finished packets. Returns true when all work was done. */
+bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+	struct net_device *netdev = a->netdev;
+	unsigned int ntc = ring->next_to_clean;
+	unsigned int pkts = 0, bytes = 0, bql_pkts = 0, bql_bytes = 0;
+	int done = 0;
+
+	while (done < ring->count) {
+		struct e1k_tx_buffer *first = &ring->buf[ntc];
+		unsigned int eop, i;
+
+		if (!READ_ONCE(first->first))
+			break;
+		smp_rmb();	/* first before eop */
+		eop = first->eop;
+		if (!(READ_ONCE(ring->desc[eop].status) & E1K_TXD_STAT_DD))
+			break;
+		dma_rmb();
+
+		pkts += first->segs;
+		bytes += first->bytes;
+		if (first->type == E1K_TX_SKB || first->type == E1K_TX_CTX) {
+			/* Stack packets only: BQL never saw XDP frames. */
+			bql_pkts++;
+			bql_bytes += first->bytes;
+		}
+		for (i = ntc;; i = (i + 1) % ring->count) {
+			struct e1k_tx_buffer *b = &ring->buf[i];
+
+			e1k_unmap_tx_buffer(a, b, true, budget);
+			b->first = false;
+			ring->desc[i].status = 0;
+			done++;
+			if (i == eop)
+				break;
+		}
+		ntc = (eop + 1) % ring->count;
+	}
+	ring->next_to_clean = ntc;
+
+	if (pkts) {
+		u64_stats_update_begin(&ring->stats.syncp);
+		ring->stats.packets += pkts;
+		ring->stats.bytes += bytes;
+		u64_stats_update_end(&ring->stats.syncp);
+	}
+	netdev_completed_queue(netdev, bql_pkts, bql_bytes);
+
+	/* Wake the stack once there is room for a full skb again. */
+	if (unlikely(done && netif_carrier_ok(netdev) &&
+		     e1k_desc_unused(ring->next_to_use, ntc, ring->count) >=
+		     E1K_TX_WAKE_THRESHOLD)) {
+		smp_mb();	/* against the stop in e1k_maybe_stop_tx */
+		if (netif_queue_stopped(netdev) &&
+		    !test_bit(E1K_STATE_DOWN, &a->state)) {
+			netif_wake_queue(netdev);
+			ring->restart_queue++;
+		}
+	}
+	return done < ring->count;
+}
+
+static void e1k_tx_write_desc(struct e1k_tx_ring *ring, unsigned int i,
+			      dma_addr_t dma, u32 cmd_len, u8 popts, u16 vlan)
+{
+	struct e1k_tx_desc *d = &ring->desc[i];
+
+	d->addr = cpu_to_le64(dma);
+	d->cmd_and_length = cpu_to_le32(cmd_len);
+	d->status = 0;
+	d->popts = popts;
+	d->special = cpu_to_le16(vlan);
+}
+
+/* Checksum offload: a context descriptor naming where the checksum starts
+ * and where it goes; repeated only when it changes. */
+static int e1k_tx_csum(struct e1k_tx_ring *ring, struct sk_buff *skb, u8 *popts)
+{
+	struct e1k_tx_ctx_desc *ctx;
+	unsigned int css, cso;
+	u32 key;
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+	css = skb_checksum_start_offset(skb);
+	cso = css + skb->csum_offset;
+	if (css > 255 || cso > 255)
+		return -EINVAL;	/* beyond the descriptor's fields */
+	*popts = E1K_TXD_POPTS_TXSM;
+	key = BIT(31) | css | (cso << 8);
+	if (ring->ctx_key == key)
+		return 0;
+	ctx = (struct e1k_tx_ctx_desc *)&ring->desc[ring->next_to_use];
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->tucss = css;
+	ctx->tucso = cso;
+	ctx->tucse = 0;
+	ctx->cmd_and_length = cpu_to_le32(E1K_TXD_CMD_DEXT);
+	ring->ctx_key = key;
+	return 1;
+}
+
+/* TSO (IPv4/TCP): headers prepared as the hardware wants them (lengths
+ * and IP checksum zero, TCP checksum seeded with the pseudo-header). */
+static int e1k_tso(struct e1k_tx_ring *ring, struct sk_buff *skb, u8 *popts,
+		   u32 *hdr_len)
+{
+	struct e1k_tx_ctx_desc *ctx;
+	struct iphdr *iph;
+	unsigned int ipcss, tucss;
+	int err;
+
+	if (!skb_is_gso(skb))
+		return 0;
+	if (!(skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4))
+		return -EINVAL;
+	err = skb_cow_head(skb, 0);
+	if (err < 0)
+		return err;
+	iph = ip_hdr(skb);
+	iph->tot_len = 0;
+	iph->check = 0;
+	tcp_hdr(skb)->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr, 0,
+						 IPPROTO_TCP, 0);
+	ipcss = skb_network_offset(skb);
+	tucss = skb_transport_offset(skb);
+	*hdr_len = tucss + tcp_hdrlen(skb);
+
+	ctx = (struct e1k_tx_ctx_desc *)&ring->desc[ring->next_to_use];
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->ipcss = ipcss;
+	ctx->ipcso = ipcss + offsetof(struct iphdr, check);
+	ctx->ipcse = cpu_to_le16(tucss - 1);
+	ctx->tucss = tucss;
+	ctx->tucso = tucss + offsetof(struct tcphdr, check);
+	ctx->tucse = 0;
+	ctx->cmd_and_length = cpu_to_le32(E1K_TXD_CMD_DEXT | E1K_TXD_CMD_TSE |
+					  E1K_TXD_CMD_IP | E1K_TXD_CMD_TCP |
+					  (skb->len - *hdr_len));
+	ctx->hdr_len = *hdr_len;
+	ctx->mss = cpu_to_le16(skb_shinfo(skb)->gso_size);
+	ring->ctx_key = 0;	/* the next checksum context must be rewritten */
+	*popts = E1K_TXD_POPTS_IXSM | E1K_TXD_POPTS_TXSM;
+	return 1;
+}
+
+static unsigned int e1k_descs_for(unsigned int len)
+{
+	return DIV_ROUND_UP(len, E1K_TXD_MAX_LEN);
+}
+
+static int e1k_maybe_stop_tx(struct e1k_adapter *a, unsigned int needed)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+
+	if (likely(e1k_desc_unused(ring->next_to_use, ring->next_to_clean,
+				   ring->count) >= needed))
+		return 0;
+	netif_stop_queue(a->netdev);
+	smp_mb();	/* cleaning may have made room meanwhile */
+	if (e1k_desc_unused(ring->next_to_use, ring->next_to_clean,
+			    ring->count) < needed)
+		return -EBUSY;
+	netif_start_queue(a->netdev);
+	ring->restart_queue++;
+	return 0;
+}
+
+/* Map a buffer into as many descriptors as its length needs. */
+static int e1k_tx_map(struct e1k_adapter *a, unsigned int *i, dma_addr_t dma,
+		      unsigned int len, u32 cmd, u8 popts, u16 vlan,
+		      enum e1k_tx_type type, unsigned int *last)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+	bool owner = true;
+
+	while (len) {
+		unsigned int chunk = min_t(unsigned int, len, E1K_TXD_MAX_LEN);
+		struct e1k_tx_buffer *b = &ring->buf[*i];
+
+		/* The first chunk's slot owns the mapping. */
+		b->type = owner ? type : E1K_TX_NONE;
+		b->dma = dma;
+		b->len = len;
+		e1k_tx_write_desc(ring, *i, dma, cmd | chunk, popts, vlan);
+		*last = *i;
+		*i = (*i + 1) % ring->count;
+		dma += chunk;
+		len -= chunk;
+		owner = false;
+	}
+	return 0;
+}
+
+netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+	struct e1k_tx_ring *ring = &a->tx_ring;
+	struct device *dev = &a->pdev->dev;
+	unsigned int first = ring->next_to_use, i, last = 0, f, needed;
+	u32 cmd = E1K_TXD_CMD_DEXT | E1K_TXD_DTYP_D | E1K_TXD_CMD_IFCS;
+	u32 hdr_len = 0, bytes;
+	u16 vlan = 0, segs = 1;
+	u8 popts = 0;
+	dma_addr_t dma;
+	int ctx;
+
+	/* Short frames padded in memory: the MAC's own padding (PSP) does not
+	 * cover the checksum-offload case. */
+	if (skb_put_padto(skb, ETH_ZLEN))
+		return NETDEV_TX_OK;
+
+	needed = 1 + e1k_descs_for(skb_headlen(skb)) + 2;
+	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++)
+		needed += e1k_descs_for(skb_frag_size(&skb_shinfo(skb)->frags[f]));
+	if (e1k_maybe_stop_tx(a, needed)) {
+		ring->tx_busy++;
+		return NETDEV_TX_BUSY;
+	}
+
+	ctx = e1k_tso(ring, skb, &popts, &hdr_len);
+	if (ctx == 0)
+		ctx = e1k_tx_csum(ring, skb, &popts);
+	if (ctx < 0)
+		goto drop;
+	if (skb_is_gso(skb)) {
+		cmd |= E1K_TXD_CMD_TSE;
+		segs = skb_shinfo(skb)->gso_segs;
+		ring->tso++;
+	} else if (popts) {
+		ring->csum_offload++;
+	}
+	if (skb_vlan_tag_present(skb)) {
+		cmd |= E1K_TXD_CMD_VLE;
+		vlan = skb_vlan_tag_get(skb);
+	}
+	bytes = skb->len + (segs - 1) * hdr_len;
+
+	i = first;
+	if (ctx) {
+		ring->buf[i].type = E1K_TX_CTX;
+		i = (i + 1) % ring->count;
+	}
+
+	dma = dma_map_single(dev, skb->data, skb_headlen(skb), DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, dma))
+		goto dma_error;
+	e1k_tx_map(a, &i, dma, skb_headlen(skb), cmd, popts, vlan, E1K_TX_SKB, &last);
+	ring->buf[(ctx ? (first + 1) % ring->count : first)].skb = skb;
+
+	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++) {
+		skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
+
+		dma = skb_frag_dma_map(dev, frag, 0, skb_frag_size(frag), DMA_TO_DEVICE);
+		if (dma_mapping_error(dev, dma))
+			goto dma_error;
+		e1k_tx_map(a, &i, dma, skb_frag_size(frag), cmd, popts, vlan,
+			   E1K_TX_SKB_FRAG, &last);
+	}
+
+	ring->desc[last].cmd_and_length |= cpu_to_le32(E1K_TXD_CMD_EOP | E1K_TXD_CMD_RS);
+	ring->buf[first].eop = last;
+	ring->buf[first].segs = segs;
+	ring->buf[first].bytes = bytes;
+	if (ctx)
+		ring->buf[first].skb = NULL;
+	/* Descriptors and bookkeeping before the hardware or the cleaner can
+	 * see the packet. */
+	wmb();
+	WRITE_ONCE(ring->buf[first].first, true);
+	ring->next_to_use = i;
+	skb_tx_timestamp(skb);
+
+	e1k_maybe_stop_tx(a, E1K_TX_WAKE_THRESHOLD);
+	/* One tail write per batch: the stack says when more is coming. */
+	if (__netdev_tx_sent_queue(netdev_get_tx_queue(netdev, 0), bytes,
+				   netdev_xmit_more()))
+		e1k_wr_fast(a, E1K_TDT, i);
+	return NETDEV_TX_OK;
+
+dma_error:
+	ring->dma_err++;
+	/* Unwind the slots mapped so far (the skb is freed below). */
+	for (f = first; f != i; f = (f + 1) % ring->count) {
+		struct e1k_tx_buffer *b = &ring->buf[f];
+
+		if (b->type == E1K_TX_SKB)
+			dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
+		else if (b->type == E1K_TX_SKB_FRAG)
+			dma_unmap_page(dev, b->dma, b->len, DMA_TO_DEVICE);
+		b->type = E1K_TX_NONE;
+		b->skb = NULL;
+	}
+	ring->ctx_key = 0;
+drop:
+	dev_kfree_skb_any(skb);
+	netdev->stats.tx_dropped++;
+	return NETDEV_TX_OK;
+}
+
+/* XDP_TX and ndo_xdp_xmit queue without touching the tail; this pushes
+ * everything queued so far in one register write. Under the tx lock. */
+void e1k_tx_bump_tail(struct e1k_adapter *a)
+{
+	wmb();
+	e1k_wr_fast(a, E1K_TDT, a->tx_ring.next_to_use);
+}
+
+/* -------------------------------------------------------------- receive */
+
+void e1k_alloc_rx_buffers(struct e1k_adapter *a, unsigned int count)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+	unsigned int i = ring->next_to_use, start = i;
+
+	while (count--) {
+		struct e1k_rx_buffer *b = &ring->buf[i];
+
+		if (!b->page) {
+			b->page = page_pool_dev_alloc_pages(ring->pool);
+			if (unlikely(!b->page)) {
+				ring->alloc_failed++;
+				break;
+			}
+			b->dma = page_pool_get_dma_addr(b->page) + E1K_RX_HEADROOM;
+		}
+		ring->desc[i].addr = cpu_to_le64(b->dma);
+		ring->desc[i].status = 0;
+		i = (i + 1) % ring->count;
+	}
+	if (i == start)
+		return;
+	ring->next_to_use = i;
+	/* Descriptors written before the device may fetch them. */
+	wmb();
+	e1k_wr_fast(a, E1K_RDT, i);
+}
+
+void e1k_clean_rx_buffers(struct e1k_adapter *a)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+	unsigned int i;
+
+	if (!ring->buf)
+		return;
+	if (ring->skb) {
+		dev_kfree_skb(ring->skb);
+		ring->skb = NULL;
+	}
+	for (i = 0; i < ring->count; i++) {
+		struct e1k_rx_buffer *b = &ring->buf[i];
+
+		if (b->page)
+			page_pool_put_full_page(ring->pool, b->page, false);
+		b->page = NULL;
+	}
+	memset(ring->desc, 0, ring->size);
+	ring->next_to_use = 0;
+	ring->next_to_clean = 0;
+	ring->discard = false;
+}
+
+static void e1k_rx_checksum(struct e1k_adapter *a, u8 status, u8 errors,
+			    struct sk_buff *skb)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+
+	skb_checksum_none_assert(skb);
+	if (!(a->netdev->features & NETIF_F_RXCSUM) || (status & E1K_RXD_STAT_IXSM))
+		return;
+	if (errors & (E1K_RXD_ERR_TCPE | E1K_RXD_ERR_IPE)) {
+		/* Let the stack check and count it. */
+		ring->csum_err++;
+		return;
+	}
+	if (status & E1K_RXD_STAT_TCPCS) {
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+		ring->csum_good++;
+	}
+}
+
+static struct sk_buff *e1k_build_skb(struct xdp_buff *xdp)
+{
+	unsigned int metasize = xdp->data - xdp->data_meta;
+	struct sk_buff *skb;
+
+	skb = napi_build_skb(xdp->data_hard_start, PAGE_SIZE);
+	if (unlikely(!skb))
+		return NULL;
+	/* Whatever the program did to the head, tail or metadata. */
+	skb_reserve(skb, xdp->data - xdp->data_hard_start);
+	__skb_put(skb, xdp->data_end - xdp->data);
+	if (metasize)
+		skb_metadata_set(skb, metasize);
+	skb_mark_for_recycle(skb);
+	return skb;
+}
+
+int e1k_clean_rx_irq(struct e1k_adapter *a, int budget)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+	struct device *dev = &a->pdev->dev;
+	unsigned int ntc = ring->next_to_clean;
+	unsigned int xdp_status = 0, bytes = 0;
+	struct bpf_prog *prog;
+	struct xdp_buff xdp;
+	int done = 0;
+
+	prog = READ_ONCE(a->xdp_prog);
+	xdp_init_buff(&xdp, PAGE_SIZE, &ring->xdp_rxq);
+
+	while (done < budget) {
+		struct e1k_rx_desc *desc = &ring->desc[ntc];
+		struct e1k_rx_buffer *b = &ring->buf[ntc];
+		struct page *page;
+		struct sk_buff *skb;
+		u8 status = READ_ONCE(desc->status), errors;
+		unsigned int len;
+
+		if (!(status & E1K_RXD_STAT_DD))
+			break;
+		dma_rmb();	/* the rest of the descriptor after DD */
+		len = le16_to_cpu(desc->length);
+		errors = desc->errors;
+		page = b->page;
+		b->page = NULL;
+		ntc = (ntc + 1) % ring->count;
+		dma_sync_single_range_for_cpu(dev, page_pool_get_dma_addr(page),
+					      E1K_RX_HEADROOM, len,
+					      page_pool_get_dma_dir(ring->pool));
+
+		if (unlikely((errors & E1K_RXD_ERR_FRAME) || !len)) {
+			ring->frame_errors++;
+			page_pool_recycle_direct(ring->pool, page);
+			if (ring->skb) {
+				dev_kfree_skb(ring->skb);
+				ring->skb = NULL;
+			}
+			ring->discard = !(status & E1K_RXD_STAT_EOP);
+			continue;
+		}
+
+		/* The rest of a frame that spans descriptors. */
+		if (ring->skb) {
+			skb_add_rx_frag(ring->skb, skb_shinfo(ring->skb)->nr_frags,
+					page, E1K_RX_HEADROOM, len, PAGE_SIZE);
+			if (!(status & E1K_RXD_STAT_EOP))
+				continue;
+			skb = ring->skb;
+			ring->skb = NULL;
+			goto deliver;
+		}
+		if (unlikely(ring->discard)) {
+			page_pool_recycle_direct(ring->pool, page);
+			if (status & E1K_RXD_STAT_EOP)
+				ring->discard = false;
+			continue;
+		}
+		if (unlikely(prog && !(status & E1K_RXD_STAT_EOP))) {
+			/* A program sees one buffer: a frame spanning several
+			 * is dropped whole, up to and including its EOP. */
+			ring->multi_desc_dropped++;
+			page_pool_recycle_direct(ring->pool, page);
+			ring->discard = true;
+			continue;
+		}
+
+		xdp_prepare_buff(&xdp, page_address(page), E1K_RX_HEADROOM, len, true);
+		if (prog) {
+			unsigned int verdict = e1k_run_xdp(a, prog, &xdp, page);
+
+			if (verdict != E1K_XDP_PASS) {
+				xdp_status |= verdict;
+				bytes += len;
+				done++;
+				continue;
+			}
+		}
+		skb = e1k_build_skb(&xdp);
+		if (unlikely(!skb)) {
+			ring->alloc_failed++;
+			page_pool_recycle_direct(ring->pool, page);
+			continue;
+		}
+		if (!(status & E1K_RXD_STAT_EOP)) {
+			ring->skb = skb;
+			continue;
+		}
+deliver:
+		e1k_rx_checksum(a, status, errors, skb);
+		if (status & E1K_RXD_STAT_VP)
+			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+					       le16_to_cpu(desc->special) & VLAN_VID_MASK);
+		skb->protocol = eth_type_trans(skb, a->netdev);
+		bytes += skb->len + ETH_HLEN;
+		napi_gro_receive(&a->napi, skb);
+		done++;
+	}
+	ring->next_to_clean = ntc;
+
+	if (xdp_status)
+		e1k_xdp_finish(a, xdp_status);
+
+	u64_stats_update_begin(&ring->stats.syncp);
+	ring->stats.packets += done;
+	ring->stats.bytes += bytes;
+	u64_stats_update_end(&ring->stats.syncp);
+
+	/* Refill in batches: one RDT write for many buffers. */
+	if (e1k_desc_unused(ring->next_to_use, ntc, ring->count) >= E1K_RX_REFILL_BATCH)
+		e1k_alloc_rx_buffers(a, e1k_desc_unused(ring->next_to_use, ntc,
+							ring->count));
+	return done;
+}
