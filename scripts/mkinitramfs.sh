@@ -25,7 +25,7 @@ host_data=(
 	/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o
 	/etc/protocols /etc/services
 )
-modules=(virtio_pci virtio_net e1000 pktgen veth)
+modules=(virtio_pci virtio_net e1000 pktgen veth 8021q)
 
 stage=$(mktemp -d)
 chmod 755 "$stage" # the guest's /: mktemp makes it 0700

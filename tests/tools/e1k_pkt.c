@@ -19,8 +19,9 @@
  * udp-recv binds a UDP socket (IPv4 and IPv6) to PORT and prints the payload
  * of each datagram as hex.
  *
- * recv and xchg print one received frame per line as hex. xchg opens its
- * capture socket before sending, so no reply can slip past. With --udp-port
+ * recv and xchg print one received frame per line as hex. recv says
+ * "listening" on stderr once its socket is bound; xchg opens its capture
+ * socket before sending, so no reply can slip past. With --udp-port
  * only UDP frames (IPv4/IPv6, behind up to two VLAN tags) whose source or
  * destination port is P are kept; the frames this host sends are never kept.
  */
@@ -476,6 +477,10 @@ int main(int argc, char **argv)
 		if (sends)
 			len = parse_hex(pos[1], frame, sizeof(frame));
 		fd = open_socket(pos[0], &ifindex);
+		if (!sends) {
+			/* Tell a waiting test that the capture is in place. */
+			fprintf(stderr, "listening\n");
+		}
 		if (!strcmp(cmd, "send")) {
 			send_frames(fd, frame, len, count, rate);
 			return 0;

@@ -167,9 +167,9 @@ redirect_out_test() {
 	set_devmap "$(cat /sys/class/net/vr0/ifindex)"
 	_r0=$(dut_ethstat xdp_redirect)
 	in_vns "$E1K/bin/e1k-pkt" recv vr1 --count $N --timeout 5000 \
-		--udp-port 9999 >/tmp/redir.out &
+		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
 	_cap=$!
-	sleep 0.3
+	wait_for 3 grep -q listening /tmp/redir.err
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count $N
 	wait "$_cap" || true
 	xdp_detach
@@ -190,9 +190,9 @@ redirect_in_test() {
 	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
 	_x0=$(dut_ethstat xdp_xmit)
 	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count $N --timeout 5000 \
-		--udp-port 9999 >/tmp/redir.out &
+		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
 	_cap=$!
-	sleep 0.3
+	wait_for 3 grep -q listening /tmp/redir.err
 	# From the veth's side: addressed to the peer, as the DUT will send it.
 	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
