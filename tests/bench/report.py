@@ -39,7 +39,8 @@ def main():
         pass
 
     print("# e1k-xdp benchmark\n")
-    print(f"Guest kernel {kernel}, QEMU TCG (2 vCPUs), DUT model e1000; "
+    tcg = os.environ.get("E1K_TCG_THREAD", "single")
+    print(f"Guest kernel {kernel}, QEMU TCG ({tcg}-threaded, 2 vCPUs), DUT model e1000; "
           f"host: {platform.machine()}, {os.cpu_count()} cores, {cpu}.")
     print("Each cell: median (min-max) over the interleaved rounds of one run.\n")
     header = ["metric"] + arms
