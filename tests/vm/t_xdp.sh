@@ -213,6 +213,55 @@ if [ "$DUT_DRIVER" = e1k_xdp ]; then
 		redirect_in_test
 fi
 
+# --- MTU: a frame must fit one buffer while a program runs ----------------
+mtu_limits() {
+	ip link set dev "$DUT" mtu 3000 || return 1
+	if ip link set dev "$DUT" xdpdrv obj $TOBJ/xdp_t_pass.bpf.o sec xdp 2>/tmp/err; then
+		echo "attached at MTU 3000" >&2
+		return 1
+	fi
+	grep -q "MTU too large for XDP" /tmp/err || { cat /tmp/err >&2; return 1; }
+	ip link set dev "$DUT" mtu 1500
+	xdp_attach $TOBJ/xdp_t_pass.bpf.o || return 1
+	_ok=1
+	ip link set dev "$DUT" mtu 3000 2>/dev/null && _ok=0
+	ip link set dev "$DUT" mtu 2000 || _ok=0
+	in_peer ping -c 2 -i 0.2 -W 2 -s 1900 "$DUT_IP4" >/dev/null || _ok=0
+	xdp_detach
+	ip link set dev "$DUT" mtu 1500
+	[ $_ok = 1 ]
+}
+
+# --- other loaders: xdp-tools ----------------------------------------------
+xdp_tools_loader() {
+	/usr/sbin/xdp-loader load -m native "$DUT" $TOBJ/xdp_t_drop.bpf.o || return 1
+	_ok=1
+	ip link show dev "$DUT" | grep -q " xdp " || _ok=0
+	/usr/sbin/xdp-loader unload "$DUT" --all || _ok=0
+	[ $_ok = 1 ] && ! ip link show dev "$DUT" | grep -q " xdp "
+}
+# xdp-bench MODE: runs natively and sees the peer's frames.
+xdp_tools_bench() {
+	_c=$1
+	_k0=$(dut_ethstat "xdp_$2")
+	timeout 5 /usr/sbin/xdp-bench "$_c" -m native -i 1 "$DUT" >/tmp/bench.out 2>&1 &
+	_b=$!
+	sleep 1.5
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count 2000 --rate 2000
+	wait "$_b" || true
+	_k=$(($(dut_ethstat "xdp_$2") - _k0))
+	echo "xdp-bench $_c: ethtool xdp_$2 +$_k" >&2
+	grep -qi "rx\|receive" /tmp/bench.out && [ "$_k" -ge 2000 ] &&
+		! ip link show dev "$DUT" | grep -q " xdp "
+}
+if [ "$DUT_DRIVER" = e1k_xdp ]; then
+	check xdp_mtu_limits "MTU limits with a program not enforced" mtu_limits
+	check xdp_loader_native "xdp-loader load -m native did not attach natively" xdp_tools_loader
+	check xdp_bench_drop_native "xdp-bench drop did not run natively" xdp_tools_bench drop drop
+	check xdp_bench_pass_native "xdp-bench pass did not run natively" xdp_tools_bench pass pass
+	check xdp_bench_tx_native "xdp-bench tx did not run natively" xdp_tools_bench tx tx
+fi
+
 # --- attach/detach/swap while the peer floods: no frame lost -------------
 # Every frame the peer sends must be accounted for: dropped or aborted by one
 # of the programs (their verdict map is pinned, so shared by every load), or
