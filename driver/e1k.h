@@ -23,12 +23,14 @@
 #define E1K_DESC_ALIGN	8	/* RDLEN/TDLEN: multiples of 128 bytes */
 
 /* Receive buffers: one page each, the frame DMA'd after XDP's headroom,
- * RCTL's 2048-byte buffer size; skb_shared_info fits behind it. */
+ * RCTL's 2048-byte buffer size; skb_shared_info fits behind it.
+ */
 #define E1K_RX_HEADROOM	XDP_PACKET_HEADROOM
 #define E1K_RX_BUFSZ	2048
 #define E1K_MAX_FRAME	(9000 + ETH_HLEN + VLAN_HLEN)	/* largest MTU 9000 */
 /* A frame for XDP must fit one buffer, even double-tagged: 2048 - 14 - 8.
- * A literal, so that messages can quote it. */
+ * A literal, so that messages can quote it.
+ */
 #define E1K_XDP_MAX_MTU	2026
 #define E1K_RX_REFILL_BATCH 16	/* one RDT write per this many buffers */
 
@@ -59,7 +61,8 @@ struct e1k_tx_buffer {
 	u32 len;
 	/* On the first slot of a packet: the slot of its last descriptor,
 	 * whose DD bit says the whole packet is done, and what BQL and the
-	 * counters must account for it. */
+	 * counters must account for it.
+	 */
 	u16 eop;
 	u16 segs;
 	u32 bytes;
@@ -140,6 +143,21 @@ struct e1k_hw_stats {
 	u64 mptc, bptc, tsctc, tsctfc;
 };
 
+/*
+ * The counters QEMU's model never clears on read (real parts clear every
+ * statistics register): their last raw values, so that only the difference
+ * is added up. Indexed by enum e1k_sticky_stat.
+ */
+enum e1k_sticky_stat {
+	E1K_STICKY_CRCERRS, E1K_STICKY_SYMERRS, E1K_STICKY_RXERRC,
+	E1K_STICKY_MPC, E1K_STICKY_SCC, E1K_STICKY_ECOL, E1K_STICKY_MCC,
+	E1K_STICKY_LATECOL, E1K_STICKY_COLC, E1K_STICKY_DC, E1K_STICKY_SEC,
+	E1K_STICKY_RLEC, E1K_STICKY_XONRXC, E1K_STICKY_XONTXC,
+	E1K_STICKY_XOFFRXC, E1K_STICKY_XOFFTXC, E1K_STICKY_RNBC,
+	E1K_STICKY_RFC, E1K_STICKY_RJC, E1K_STICKY_TSCTFC,
+	E1K_STICKY_NUM
+};
+
 struct e1k_adapter {
 	struct net_device *netdev;
 	struct pci_dev *pdev;
@@ -156,15 +174,22 @@ struct e1k_adapter {
 	struct e1k_xdp_stats xdp_stats;
 
 	u32 rctl;
+	/* What the MTA holds; valid (with rctl) once rx_mode_synced. */
+	u32 mta_shadow[E1K_MTA_WORDS];
+	bool rx_mode_synced;
 	u32 itr_usecs;
 	u32 msg_enable;
 
 	/* Register writes in the data path (tail bumps, interrupt mask),
-	 * counted so the benchmark can report writes per packet. */
+	 * counted so the benchmark can report writes per packet.
+	 */
 	atomic64_t reg_writes;
 
 	struct e1k_hw_stats hw_stats;
-	spinlock_t stats_lock;		/* hw_stats */
+	spinlock_t stats_lock;		/* hw_stats, hw_stats_last */
+	/* Emulated by QEMU: some counters do not clear on read. */
+	bool hw_stats_sticky;
+	u32 hw_stats_last[E1K_STICKY_NUM];
 
 	struct delayed_work watchdog;
 	struct work_struct reset_task;
@@ -216,12 +241,23 @@ bool e1k_hw_link(struct e1k_adapter *a, u32 *speed, bool *full_duplex);
 void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac);
 void e1k_hw_update_stats(struct e1k_adapter *a);
 void e1k_hw_set_itr(struct e1k_adapter *a, u32 usecs);
+int e1k_phy_read(struct e1k_adapter *a, u32 reg, u16 *val);
+int e1k_phy_write(struct e1k_adapter *a, u32 reg, u16 val);
+int e1k_phy_restart_aneg(struct e1k_adapter *a);
 
 /* e1k_ring.c */
 int e1k_setup_tx_ring(struct e1k_adapter *a);
 int e1k_setup_rx_ring(struct e1k_adapter *a);
 void e1k_free_tx_ring(struct e1k_adapter *a);
 void e1k_free_rx_ring(struct e1k_adapter *a);
+int e1k_alloc_tx_ring(struct e1k_adapter *a, struct e1k_tx_ring *ring,
+		      unsigned int count);
+int e1k_alloc_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring,
+		      unsigned int count);
+void e1k_release_tx_ring(struct e1k_adapter *a, struct e1k_tx_ring *ring);
+void e1k_release_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring);
+void e1k_take_tx_ring(struct e1k_tx_ring *dst, struct e1k_tx_ring *src);
+void e1k_take_rx_ring(struct e1k_rx_ring *dst, struct e1k_rx_ring *src);
 void e1k_configure_tx(struct e1k_adapter *a);
 void e1k_configure_rx(struct e1k_adapter *a);
 void e1k_clean_tx_buffers(struct e1k_adapter *a);

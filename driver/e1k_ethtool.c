@@ -98,6 +98,8 @@ static int e1k_set_ringparam(struct net_device *netdev,
 {
 	struct e1k_adapter *a = netdev_priv(netdev);
 	unsigned int old_rx = a->rx_ring_count, old_tx = a->tx_ring_count;
+	struct e1k_tx_ring *ntx = NULL;
+	struct e1k_rx_ring *nrx = NULL;
 	unsigned int rx, tx;
 	int err;
 
@@ -112,23 +114,48 @@ static int e1k_set_ringparam(struct net_device *netdev,
 	tx = ALIGN(ring->tx_pending, E1K_DESC_ALIGN);
 	if (rx == old_rx && tx == old_tx)
 		return 0;
-	a->rx_ring_count = rx;
-	a->tx_ring_count = tx;
-	if (!netif_running(netdev))
+	if (!netif_running(netdev)) {
+		a->rx_ring_count = rx;
+		a->tx_ring_count = tx;
 		return 0;
+	}
 
-	/* Quiesced and rebuilt; on failure the old sizes come back. */
+	/*
+	 * Allocate the new rings while the old ones still run: on failure
+	 * nothing has changed. Then quiesce, swap, restart.
+	 */
+	ntx = kzalloc(sizeof(*ntx), GFP_KERNEL);
+	nrx = kzalloc(sizeof(*nrx), GFP_KERNEL);
+	if (!ntx || !nrx) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	a->tx_ring_count = tx;	/* sizes the rx page pool too */
+	err = e1k_alloc_tx_ring(a, ntx, tx);
+	if (err)
+		goto out_restore;
+	err = e1k_alloc_rx_ring(a, nrx, rx);
+	if (err) {
+		e1k_release_tx_ring(a, ntx);
+		goto out_restore;
+	}
+	a->rx_ring_count = rx;
 	e1k_down(a);
+	e1k_take_tx_ring(&a->tx_ring, ntx);
+	e1k_take_rx_ring(&a->rx_ring, nrx);
 	err = e1k_up(a);
 	if (err) {
-		a->rx_ring_count = old_rx;
-		a->tx_ring_count = old_tx;
-		if (e1k_up(a)) {
-			netdev_err(netdev, "cannot restore the rings: closing\n");
-			dev_close(netdev);
-		}
-		NL_SET_ERR_MSG_MOD(extack, "cannot allocate rings of that size");
+		netdev_err(netdev, "cannot restart after the ring resize: %d\n", err);
+		dev_close(netdev);
 	}
+	goto out_free;
+
+out_restore:
+	a->tx_ring_count = old_tx;
+	NL_SET_ERR_MSG_MOD(extack, "cannot allocate rings of that size; the old rings stay");
+out_free:
+	kfree(ntx);
+	kfree(nrx);
 	return err;
 }
 
@@ -263,11 +290,21 @@ static void e1k_get_ethtool_stats(struct net_device *netdev,
 	}
 }
 
+static int e1k_nway_reset(struct net_device *netdev)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+
+	if (!netif_running(netdev))
+		return -EAGAIN;
+	return e1k_phy_restart_aneg(a);
+}
+
 static const struct ethtool_ops e1k_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,
 	.get_drvinfo		= e1k_get_drvinfo,
 	.get_link_ksettings	= e1k_get_link_ksettings,
 	.get_link		= ethtool_op_get_link,
+	.nway_reset		= e1k_nway_reset,
 	.get_msglevel		= e1k_get_msglevel,
 	.set_msglevel		= e1k_set_msglevel,
 	.get_regs_len		= e1k_get_regs_len,

@@ -3,6 +3,7 @@
 #include <linux/delay.h>
 #include <linux/etherdevice.h>
 #include <linux/ethtool.h>
+#include <linux/mii.h>
 
 #include "e1k.h"
 
@@ -19,7 +20,8 @@ int e1k_hw_reset(struct e1k_adapter *a)
 
 	e1k_wr(a, E1K_CTRL, e1k_rd(a, E1K_CTRL) | E1K_CTRL_RST);
 	/* The MAC clears RST when it is done (the manual allows 1 us; be
-	 * patient with emulators). */
+	 * patient with emulators).
+	 */
 	for (i = 0; i < 100; i++) {
 		usleep_range(1000, 2000);
 		if (!(e1k_rd(a, E1K_CTRL) & E1K_CTRL_RST))
@@ -33,7 +35,8 @@ int e1k_hw_reset(struct e1k_adapter *a)
 }
 
 /* Microwire EEPROM, bit-banged through EECD: every 8254x has it (EERD
- * arrived with later parts). */
+ * arrived with later parts).
+ */
 static void e1k_ee_clock(struct e1k_adapter *a, u32 *eecd, bool raise)
 {
 	if (raise)
@@ -133,8 +136,9 @@ int e1k_read_mac(struct e1k_adapter *a, u8 *mac)
 		mac[2 * i + 1] = words[i] >> 8;
 	}
 	if (sum != E1K_EEPROM_SUM) {
-		netdev_warn(a->netdev, "EEPROM checksum 0x%04x, expected 0x%04x\n",
-			    sum, E1K_EEPROM_SUM);
+		/* Before register_netdev: the PCI device names it. */
+		dev_warn(&a->pdev->dev, "EEPROM checksum 0x%04x, expected 0x%04x\n",
+			 sum, E1K_EEPROM_SUM);
 		return -EINVAL;
 	}
 	if (!is_valid_ether_addr(mac))
@@ -153,7 +157,8 @@ void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac)
 }
 
 /* Copper, autonegotiated: let the MAC follow the PHY (ASDE) and force the
- * link up on the MAC side (SLU); no flow control. */
+ * link up on the MAC side (SLU); no flow control.
+ */
 void e1k_hw_init_link(struct e1k_adapter *a)
 {
 	u32 ctrl = e1k_rd(a, E1K_CTRL);
@@ -191,11 +196,82 @@ bool e1k_hw_link(struct e1k_adapter *a, u32 *speed, bool *full_duplex)
 	return true;
 }
 
+/*
+ * One MDIO transaction on the internal PHY. MDIO clocks at about 2.5 MHz:
+ * 64 bits take some 26 us; allow a millisecond. Callers hold the RTNL, so
+ * transactions never overlap.
+ */
+static int e1k_mdic(struct e1k_adapter *a, u32 op, u32 reg, u16 *val)
+{
+	u32 mdic = op | (reg << E1K_MDIC_REG_SHIFT) |
+		   (E1K_PHY_ADDR << E1K_MDIC_PHY_SHIFT) | *val;
+	int i;
+
+	e1k_wr(a, E1K_MDIC, mdic);
+	for (i = 0; i < 200; i++) {
+		udelay(5);
+		mdic = e1k_rd(a, E1K_MDIC);
+		if (mdic & E1K_MDIC_READY)
+			break;
+	}
+	if (!(mdic & E1K_MDIC_READY))
+		return -ETIMEDOUT;
+	if (mdic & E1K_MDIC_ERROR)
+		return -EIO;
+	*val = mdic & E1K_MDIC_DATA_MASK;
+	return 0;
+}
+
+int e1k_phy_read(struct e1k_adapter *a, u32 reg, u16 *val)
+{
+	*val = 0;
+	return e1k_mdic(a, E1K_MDIC_OP_READ, reg, val);
+}
+
+int e1k_phy_write(struct e1k_adapter *a, u32 reg, u16 val)
+{
+	return e1k_mdic(a, E1K_MDIC_OP_WRITE, reg, &val);
+}
+
+/*
+ * Restart autonegotiation on the PHY. The link drops and comes back; the
+ * link-change interrupt brings the watchdog, which reports both.
+ */
+int e1k_phy_restart_aneg(struct e1k_adapter *a)
+{
+	u16 bmcr;
+	int err;
+
+	err = e1k_phy_read(a, MII_BMCR, &bmcr);
+	if (err)
+		return err;
+	if (!(bmcr & BMCR_ANENABLE))
+		return -EINVAL;
+	return e1k_phy_write(a, MII_BMCR, bmcr | BMCR_ANRESTART);
+}
+
 void e1k_hw_set_itr(struct e1k_adapter *a, u32 usecs)
 {
 	/* ITR is the minimum gap between interrupts in 256 ns units;
-	 * 0 turns throttling off. */
+	 * 0 turns throttling off.
+	 */
 	e1k_wr(a, E1K_ITR, usecs ? DIV_ROUND_UP(usecs * 1000, 256) : 0);
+}
+
+/*
+ * What a statistics register counted since the last look. Real 8254x parts
+ * clear these on read; QEMU's model keeps some of them running, and those
+ * are read as a difference from the last raw value.
+ */
+static u32 e1k_stat_rd(struct e1k_adapter *a, u32 reg, enum e1k_sticky_stat i)
+{
+	u32 val = e1k_rd(a, reg), delta;
+
+	if (!a->hw_stats_sticky)
+		return val;
+	delta = val - a->hw_stats_last[i];
+	a->hw_stats_last[i] = val;
+	return delta;
 }
 
 /* The counters clear on read: accumulate them (watchdog and ethtool). */
@@ -207,36 +283,38 @@ void e1k_hw_update_stats(struct e1k_adapter *a)
 	if (pci_channel_offline(a->pdev))
 		return;
 	spin_lock_irqsave(&a->stats_lock, flags);
-	s->crcerrs += e1k_rd(a, E1K_CRCERRS);
-	s->symerrs += e1k_rd(a, E1K_SYMERRS);
-	s->rxerrc += e1k_rd(a, E1K_RXERRC);
-	s->mpc += e1k_rd(a, E1K_MPC);
-	s->scc += e1k_rd(a, E1K_SCC);
-	s->ecol += e1k_rd(a, E1K_ECOL);
-	s->mcc += e1k_rd(a, E1K_MCC);
-	s->latecol += e1k_rd(a, E1K_LATECOL);
-	s->colc += e1k_rd(a, E1K_COLC);
-	s->dc += e1k_rd(a, E1K_DC);
-	s->sec += e1k_rd(a, E1K_SEC);
-	s->rlec += e1k_rd(a, E1K_RLEC);
-	s->xonrxc += e1k_rd(a, E1K_XONRXC);
-	s->xontxc += e1k_rd(a, E1K_XONTXC);
-	s->xoffrxc += e1k_rd(a, E1K_XOFFRXC);
-	s->xofftxc += e1k_rd(a, E1K_XOFFTXC);
+	s->crcerrs += e1k_stat_rd(a, E1K_CRCERRS, E1K_STICKY_CRCERRS);
+	s->symerrs += e1k_stat_rd(a, E1K_SYMERRS, E1K_STICKY_SYMERRS);
+	s->rxerrc += e1k_stat_rd(a, E1K_RXERRC, E1K_STICKY_RXERRC);
+	s->mpc += e1k_stat_rd(a, E1K_MPC, E1K_STICKY_MPC);
+	s->scc += e1k_stat_rd(a, E1K_SCC, E1K_STICKY_SCC);
+	s->ecol += e1k_stat_rd(a, E1K_ECOL, E1K_STICKY_ECOL);
+	s->mcc += e1k_stat_rd(a, E1K_MCC, E1K_STICKY_MCC);
+	s->latecol += e1k_stat_rd(a, E1K_LATECOL, E1K_STICKY_LATECOL);
+	s->colc += e1k_stat_rd(a, E1K_COLC, E1K_STICKY_COLC);
+	s->dc += e1k_stat_rd(a, E1K_DC, E1K_STICKY_DC);
+	s->sec += e1k_stat_rd(a, E1K_SEC, E1K_STICKY_SEC);
+	s->rlec += e1k_stat_rd(a, E1K_RLEC, E1K_STICKY_RLEC);
+	s->xonrxc += e1k_stat_rd(a, E1K_XONRXC, E1K_STICKY_XONRXC);
+	s->xontxc += e1k_stat_rd(a, E1K_XONTXC, E1K_STICKY_XONTXC);
+	s->xoffrxc += e1k_stat_rd(a, E1K_XOFFRXC, E1K_STICKY_XOFFRXC);
+	s->xofftxc += e1k_stat_rd(a, E1K_XOFFTXC, E1K_STICKY_XOFFTXC);
 	s->gprc += e1k_rd(a, E1K_GPRC);
 	s->bprc += e1k_rd(a, E1K_BPRC);
 	s->mprc += e1k_rd(a, E1K_MPRC);
 	s->gptc += e1k_rd(a, E1K_GPTC);
-	/* 64-bit pairs: the low half first, which latches the high one. */
+	/* 64-bit pairs: the low half first; reading the high half clears
+	 * both.
+	 */
 	s->gorc += e1k_rd(a, E1K_GORCL);
 	s->gorc += (u64)e1k_rd(a, E1K_GORCH) << 32;
 	s->gotc += e1k_rd(a, E1K_GOTCL);
 	s->gotc += (u64)e1k_rd(a, E1K_GOTCH) << 32;
-	s->rnbc += e1k_rd(a, E1K_RNBC);
+	s->rnbc += e1k_stat_rd(a, E1K_RNBC, E1K_STICKY_RNBC);
 	s->ruc += e1k_rd(a, E1K_RUC);
-	s->rfc += e1k_rd(a, E1K_RFC);
+	s->rfc += e1k_stat_rd(a, E1K_RFC, E1K_STICKY_RFC);
 	s->roc += e1k_rd(a, E1K_ROC);
-	s->rjc += e1k_rd(a, E1K_RJC);
+	s->rjc += e1k_stat_rd(a, E1K_RJC, E1K_STICKY_RJC);
 	s->tor += e1k_rd(a, E1K_TORL);
 	s->tor += (u64)e1k_rd(a, E1K_TORH) << 32;
 	s->tot += e1k_rd(a, E1K_TOTL);
@@ -246,6 +324,6 @@ void e1k_hw_update_stats(struct e1k_adapter *a)
 	s->mptc += e1k_rd(a, E1K_MPTC);
 	s->bptc += e1k_rd(a, E1K_BPTC);
 	s->tsctc += e1k_rd(a, E1K_TSCTC);
-	s->tsctfc += e1k_rd(a, E1K_TSCTFC);
+	s->tsctfc += e1k_stat_rd(a, E1K_TSCTFC, E1K_STICKY_TSCTFC);
 	spin_unlock_irqrestore(&a->stats_lock, flags);
 }

@@ -5,6 +5,7 @@
  * watchdog and the tx-timeout reset.
  */
 #include <linux/if_vlan.h>
+#include <linux/tcp.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 
@@ -80,12 +81,17 @@ int e1k_up(struct e1k_adapter *a)
 	struct net_device *netdev = a->netdev;
 	int err;
 
-	err = e1k_setup_tx_ring(a);
-	if (err)
-		return err;
-	err = e1k_setup_rx_ring(a);
-	if (err)
-		goto err_tx;
+	/* A ring resize hands in rings it has already allocated. */
+	if (!a->tx_ring.desc) {
+		err = e1k_setup_tx_ring(a);
+		if (err)
+			return err;
+	}
+	if (!a->rx_ring.desc) {
+		err = e1k_setup_rx_ring(a);
+		if (err)
+			goto err_tx;
+	}
 
 	e1k_hw_init_link(a);
 	e1k_hw_set_mac(a, netdev->dev_addr);
@@ -225,12 +231,17 @@ static void e1k_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 
 /* -------------------------------------------------------------- ndo ops */
 
-/* Filters from the netdev's flags and address lists into MTA and RCTL. */
+/*
+ * Filters from the netdev's flags and address lists into MTA and RCTL.
+ * Only what changed is written: the rx mode is set often (every multicast
+ * join), and on QEMU each RCTL write also holds reception back for a
+ * while (its flush-queue timer).
+ */
 void e1k_write_rx_mode(struct e1k_adapter *a)
 {
 	struct net_device *netdev = a->netdev;
 	struct netdev_hw_addr *ha;
-	u32 mta[128] = { 0 };
+	u32 mta[E1K_MTA_WORDS] = { 0 };
 	u32 rctl = a->rctl & ~(E1K_RCTL_UPE | E1K_RCTL_MPE);
 	int i;
 
@@ -240,7 +251,8 @@ void e1k_write_rx_mode(struct e1k_adapter *a)
 		rctl |= E1K_RCTL_MPE;
 
 	/* Multicast table: 4096 bits indexed by bits 47:36 of the address
-	 * (MO = 0). */
+	 * (MO = 0).
+	 */
 	netdev_for_each_mc_addr(ha, netdev) {
 		u16 hash = ((ha->addr[4] >> 4) | ((u16)ha->addr[5] << 4)) & 0xfff;
 
@@ -249,10 +261,17 @@ void e1k_write_rx_mode(struct e1k_adapter *a)
 	/* Secondary unicast addresses: no spare filter slots; listen to all. */
 	if (!netdev_uc_empty(netdev))
 		rctl |= E1K_RCTL_UPE;
-	for (i = 0; i < 128; i++)
+	for (i = 0; i < E1K_MTA_WORDS; i++) {
+		if (a->rx_mode_synced && a->mta_shadow[i] == mta[i])
+			continue;
 		e1k_wr(a, E1K_MTA + 4 * i, mta[i]);
-	a->rctl = rctl;
-	e1k_wr(a, E1K_RCTL, rctl);
+		a->mta_shadow[i] = mta[i];
+	}
+	if (!a->rx_mode_synced || rctl != a->rctl) {
+		a->rctl = rctl;
+		e1k_wr(a, E1K_RCTL, rctl);
+	}
+	a->rx_mode_synced = true;
 }
 
 static void e1k_set_rx_mode(struct net_device *netdev)
@@ -285,14 +304,24 @@ static int e1k_change_mtu(struct net_device *netdev, int new_mtu)
 			   new_mtu, E1K_XDP_MAX_MTU);
 		return -EINVAL;
 	}
-	netdev->mtu = new_mtu;
+	WRITE_ONCE(netdev->mtu, new_mtu);
 	if (netif_running(netdev)) {
-		/* Only RCTL.LPE depends on it: buffers stay as they are. */
+		u32 rctl;
+
+		/*
+		 * Only RCTL.LPE depends on it: buffers stay as they are. The
+		 * address lock orders this against e1k_set_rx_mode, the
+		 * other writer of RCTL.
+		 */
+		netif_addr_lock_bh(netdev);
+		rctl = a->rctl & ~E1K_RCTL_LPE;
 		if (new_mtu > ETH_DATA_LEN)
-			a->rctl |= E1K_RCTL_LPE;
-		else
-			a->rctl &= ~E1K_RCTL_LPE;
-		e1k_wr(a, E1K_RCTL, a->rctl);
+			rctl |= E1K_RCTL_LPE;
+		if (rctl != a->rctl) {
+			a->rctl = rctl;
+			e1k_wr(a, E1K_RCTL, rctl);
+		}
+		netif_addr_unlock_bh(netdev);
 	}
 	return 0;
 }
@@ -328,7 +357,8 @@ static void e1k_get_stats64(struct net_device *netdev,
 }
 
 /* Rx VLAN stripping (CTRL.VME) and rx checksums (RXCSUM) are switches on
- * the device; tx VLAN insertion and checksums are per descriptor. */
+ * the device; tx VLAN insertion and checksums are per descriptor.
+ */
 static void e1k_apply_features(struct e1k_adapter *a, netdev_features_t features)
 {
 	u32 ctrl = e1k_rd(a, E1K_CTRL);
@@ -340,6 +370,37 @@ static void e1k_apply_features(struct e1k_adapter *a, netdev_features_t features
 	e1k_wr(a, E1K_CTRL, ctrl);
 	e1k_wr(a, E1K_RXCSUM, (features & NETIF_F_RXCSUM) ?
 	       (E1K_RXCSUM_IPOFL | E1K_RXCSUM_TUOFL) : 0);
+}
+
+/*
+ * The context descriptor holds header offsets and the TSO header length in
+ * 8 bits: a packet whose headers reach further is segmented or checksummed
+ * by the stack instead.
+ */
+static netdev_features_t e1k_features_check(struct sk_buff *skb,
+					    struct net_device *netdev,
+					    netdev_features_t features)
+{
+	if (skb_is_gso(skb) &&
+	    skb_transport_offset(skb) + tcp_hdrlen(skb) > 255)
+		features &= ~NETIF_F_GSO_MASK;
+	if (skb->ip_summed == CHECKSUM_PARTIAL &&
+	    skb_checksum_start_offset(skb) + skb->csum_offset > 255)
+		features &= ~(NETIF_F_CSUM_MASK | NETIF_F_GSO_MASK);
+	return features;
+}
+
+/*
+ * CTRL.VME switches tag stripping and tag insertion together: with it off
+ * the VLE bit of a tx descriptor is ignored and the tag would be lost. So
+ * tx insertion is only on while rx stripping is.
+ */
+static netdev_features_t e1k_fix_features(struct net_device *netdev,
+					  netdev_features_t features)
+{
+	if (!(features & NETIF_F_HW_VLAN_CTAG_RX))
+		features &= ~NETIF_F_HW_VLAN_CTAG_TX;
+	return features;
 }
 
 static int e1k_set_features(struct net_device *netdev, netdev_features_t features)
@@ -358,8 +419,9 @@ static const struct net_device_ops e1k_netdev_ops = {
 	.ndo_change_mtu		= e1k_change_mtu,
 	.ndo_tx_timeout		= e1k_tx_timeout,
 	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_fix_features	= e1k_fix_features,
 	.ndo_set_features	= e1k_set_features,
-	.ndo_features_check	= passthru_features_check,
+	.ndo_features_check	= e1k_features_check,
 	.ndo_bpf		= e1k_bpf,
 	.ndo_xdp_xmit		= e1k_xdp_xmit,
 };
@@ -435,6 +497,14 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		dev_err(&pdev->dev, "reset failed\n");
 		goto err_hw;
 	}
+	/*
+	 * QEMU's model (its PCI subsystem vendor) keeps some counters running
+	 * across reads and resets: start from what they hold now, so only
+	 * what happens from here on is counted.
+	 */
+	a->hw_stats_sticky = pdev->subsystem_vendor == PCI_SUBVENDOR_ID_REDHAT_QUMRANET;
+	e1k_hw_update_stats(a);
+	memset(&a->hw_stats, 0, sizeof(a->hw_stats));
 	err = e1k_read_mac(a, mac);
 	if (err == -EINVAL) {
 		dev_warn(&pdev->dev, "invalid EEPROM MAC address or checksum: using a random address\n");

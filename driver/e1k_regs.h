@@ -40,6 +40,7 @@
 #define E1K_RADV	0x0282C
 #define E1K_RXCSUM	0x05000
 #define E1K_MTA		0x05200	/* 128 x 32 bit */
+#define E1K_MTA_WORDS	128
 #define E1K_RAL0	0x05400
 #define E1K_RAH0	0x05404
 #define E1K_VFTA	0x05600	/* 128 x 32 bit */
@@ -121,6 +122,16 @@
 #define E1K_EEPROM_ADDR_BITS	6	/* 64-word 93C46 */
 #define E1K_EEPROM_WORDS	64
 #define E1K_EEPROM_SUM		0xBABA
+
+/* MDIC: the internal PHY's registers (IEEE 802.3 clause 22) */
+#define E1K_MDIC_DATA_MASK	GENMASK(15, 0)
+#define E1K_MDIC_REG_SHIFT	16
+#define E1K_MDIC_PHY_SHIFT	21
+#define E1K_MDIC_OP_WRITE	BIT(26)
+#define E1K_MDIC_OP_READ	BIT(27)
+#define E1K_MDIC_READY		BIT(28)
+#define E1K_MDIC_ERROR		BIT(30)
+#define E1K_PHY_ADDR		1	/* where the internal PHY answers */
 
 /* Interrupt causes (ICR, IMS, IMC) */
 #define E1K_INT_TXDW		BIT(0)

@@ -20,12 +20,13 @@ static unsigned int e1k_ring_bytes(unsigned int count, size_t desc_size)
 	return ALIGN(count * desc_size, 4096);
 }
 
-int e1k_setup_tx_ring(struct e1k_adapter *a)
+/* Descriptor memory and slot array of a tx ring of @count descriptors. */
+int e1k_alloc_tx_ring(struct e1k_adapter *a, struct e1k_tx_ring *ring,
+		      unsigned int count)
 {
-	struct e1k_tx_ring *ring = &a->tx_ring;
 	struct device *dev = &a->pdev->dev;
 
-	ring->count = a->tx_ring_count;
+	ring->count = count;
 	ring->buf = kvcalloc(ring->count, sizeof(*ring->buf), GFP_KERNEL);
 	if (!ring->buf)
 		return -ENOMEM;
@@ -43,10 +44,13 @@ int e1k_setup_tx_ring(struct e1k_adapter *a)
 	return 0;
 }
 
-void e1k_free_tx_ring(struct e1k_adapter *a)
+int e1k_setup_tx_ring(struct e1k_adapter *a)
 {
-	struct e1k_tx_ring *ring = &a->tx_ring;
+	return e1k_alloc_tx_ring(a, &a->tx_ring, a->tx_ring_count);
+}
 
+void e1k_release_tx_ring(struct e1k_adapter *a, struct e1k_tx_ring *ring)
+{
 	if (ring->desc)
 		dma_free_coherent(&a->pdev->dev, ring->size, ring->desc, ring->dma);
 	ring->desc = NULL;
@@ -66,7 +70,8 @@ static struct page_pool *e1k_create_page_pool(struct e1k_adapter *a,
 		.dev = &a->pdev->dev,
 		/* XDP_TX sends the rx page itself, so the device reads it too:
 		 * mapped both ways from the start, so attaching a program
-		 * never remaps the ring. */
+		 * never remaps the ring.
+		 */
 		.dma_dir = DMA_BIDIRECTIONAL,
 		.offset = E1K_RX_HEADROOM,
 		.max_len = E1K_RX_BUFSZ,
@@ -75,13 +80,14 @@ static struct page_pool *e1k_create_page_pool(struct e1k_adapter *a,
 	return page_pool_create(&pp);
 }
 
-int e1k_setup_rx_ring(struct e1k_adapter *a)
+/* Descriptors, slots, page pool and XDP rxq of an rx ring of @count. */
+int e1k_alloc_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring,
+		      unsigned int count)
 {
-	struct e1k_rx_ring *ring = &a->rx_ring;
 	struct device *dev = &a->pdev->dev;
 	int err;
 
-	ring->count = a->rx_ring_count;
+	ring->count = count;
 	ring->buf = kvcalloc(ring->count, sizeof(*ring->buf), GFP_KERNEL);
 	if (!ring->buf)
 		return -ENOMEM;
@@ -125,10 +131,13 @@ err_buf:
 	return err;
 }
 
-void e1k_free_rx_ring(struct e1k_adapter *a)
+int e1k_setup_rx_ring(struct e1k_adapter *a)
 {
-	struct e1k_rx_ring *ring = &a->rx_ring;
+	return e1k_alloc_rx_ring(a, &a->rx_ring, a->rx_ring_count);
+}
 
+void e1k_release_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring)
+{
 	if (xdp_rxq_info_is_reg(&ring->xdp_rxq))
 		xdp_rxq_info_unreg(&ring->xdp_rxq);
 	/* After the rxq: unregistering the memory model drops its pool ref. */
@@ -140,6 +149,56 @@ void e1k_free_rx_ring(struct e1k_adapter *a)
 	ring->desc = NULL;
 	kvfree(ring->buf);
 	ring->buf = NULL;
+}
+
+void e1k_free_tx_ring(struct e1k_adapter *a)
+{
+	e1k_release_tx_ring(a, &a->tx_ring);
+}
+
+void e1k_free_rx_ring(struct e1k_adapter *a)
+{
+	e1k_release_rx_ring(a, &a->rx_ring);
+}
+
+/*
+ * Ring resize: the adapter's rings take over the resources of rings
+ * allocated beforehand (so a failed allocation leaves the old rings in
+ * place). The counters stay where they are. Both rings are quiesced and
+ * empty: the adapter's after e1k_down, @src never started.
+ */
+void e1k_take_tx_ring(struct e1k_tx_ring *dst, struct e1k_tx_ring *src)
+{
+	dst->desc = src->desc;
+	dst->dma = src->dma;
+	dst->size = src->size;
+	dst->count = src->count;
+	dst->buf = src->buf;
+	dst->next_to_use = 0;
+	dst->next_to_clean = 0;
+	dst->ctx_key = 0;
+	src->desc = NULL;
+	src->buf = NULL;
+}
+
+void e1k_take_rx_ring(struct e1k_rx_ring *dst, struct e1k_rx_ring *src)
+{
+	dst->desc = src->desc;
+	dst->dma = src->dma;
+	dst->size = src->size;
+	dst->count = src->count;
+	dst->buf = src->buf;
+	dst->pool = src->pool;
+	/* Held by value: the pool knows its memory model by id only. */
+	dst->xdp_rxq = src->xdp_rxq;
+	dst->next_to_use = 0;
+	dst->next_to_clean = 0;
+	dst->skb = NULL;
+	dst->discard = false;
+	src->desc = NULL;
+	src->buf = NULL;
+	src->pool = NULL;
+	memset(&src->xdp_rxq, 0, sizeof(src->xdp_rxq));
 }
 
 void e1k_configure_tx(struct e1k_adapter *a)
@@ -176,10 +235,12 @@ void e1k_configure_rx(struct e1k_adapter *a)
 	e1k_wr(a, E1K_RADV, 0);
 
 	/* 2048-byte buffers, FCS stripped, broadcast accepted; long frames
-	 * (spanning descriptors) only when the MTU needs them. */
+	 * (spanning descriptors) only when the MTU needs them.
+	 */
 	a->rctl = E1K_RCTL_EN | E1K_RCTL_BAM | E1K_RCTL_SZ_2048 | E1K_RCTL_SECRC;
 	if (netdev->mtu > ETH_DATA_LEN)
 		a->rctl |= E1K_RCTL_LPE;
+	a->rx_mode_synced = false;	/* whole MTA and RCTL written */
 	e1k_write_rx_mode(a);	/* adds UPE/MPE and writes RCTL */
 	e1k_alloc_rx_buffers(a, e1k_desc_unused(ring->next_to_use,
 						ring->next_to_clean, ring->count));
@@ -220,7 +281,8 @@ static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
 }
 
 /* Teardown: release every slot, done or not. The rx page pool must still
- * exist (XDP_TX slots hold its pages). */
+ * exist (XDP_TX slots hold its pages).
+ */
 void e1k_clean_tx_buffers(struct e1k_adapter *a)
 {
 	struct e1k_tx_ring *ring = &a->tx_ring;
@@ -315,7 +377,8 @@ static void e1k_tx_write_desc(struct e1k_tx_ring *ring, unsigned int i,
 }
 
 /* Checksum offload: a context descriptor naming where the checksum starts
- * and where it goes; repeated only when it changes. */
+ * and where it goes; repeated only when it changes.
+ */
 static int e1k_tx_csum(struct e1k_tx_ring *ring, struct sk_buff *skb, u8 *popts)
 {
 	struct e1k_tx_ctx_desc *ctx;
@@ -326,8 +389,9 @@ static int e1k_tx_csum(struct e1k_tx_ring *ring, struct sk_buff *skb, u8 *popts)
 		return 0;
 	css = skb_checksum_start_offset(skb);
 	cso = css + skb->csum_offset;
+	/* Beyond the descriptor's 8-bit fields: checksum in software. */
 	if (css > 255 || cso > 255)
-		return -EINVAL;	/* beyond the descriptor's fields */
+		return skb_checksum_help(skb) ? -EINVAL : 0;
 	*popts = E1K_TXD_POPTS_TXSM;
 	key = BIT(31) | css | (cso << 8);
 	if (ring->ctx_key == key)
@@ -343,7 +407,8 @@ static int e1k_tx_csum(struct e1k_tx_ring *ring, struct sk_buff *skb, u8 *popts)
 }
 
 /* TSO (IPv4/TCP): headers prepared as the hardware wants them (lengths
- * and IP checksum zero, TCP checksum seeded with the pseudo-header). */
+ * and IP checksum zero, TCP checksum seeded with the pseudo-header).
+ */
 static int e1k_tso(struct e1k_tx_ring *ring, struct sk_buff *skb, u8 *popts,
 		   u32 *hdr_len)
 {
@@ -448,15 +513,25 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	int ctx;
 
 	/* Short frames padded in memory: the MAC's own padding (PSP) does not
-	 * cover the checksum-offload case. */
-	if (skb_put_padto(skb, ETH_ZLEN))
+	 * cover the checksum-offload case.
+	 */
+	if (skb_put_padto(skb, ETH_ZLEN)) {
+		/* Freed by skb_put_padto. */
+		netdev->stats.tx_dropped++;
+		if (!netdev_xmit_more())
+			e1k_tx_bump_tail(a);
 		return NETDEV_TX_OK;
+	}
 
 	needed = 1 + e1k_descs_for(skb_headlen(skb)) + 2;
 	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++)
 		needed += e1k_descs_for(skb_frag_size(&skb_shinfo(skb)->frags[f]));
 	if (e1k_maybe_stop_tx(a, needed)) {
 		ring->tx_busy++;
+		/* Packets queued with xmit_more wait for a tail write that
+		 * no later call would make while the queue is stopped.
+		 */
+		e1k_tx_bump_tail(a);
 		return NETDEV_TX_BUSY;
 	}
 
@@ -507,7 +582,8 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	if (ctx)
 		ring->buf[first].skb = NULL;
 	/* Descriptors and bookkeeping before the hardware or the cleaner can
-	 * see the packet. */
+	 * see the packet.
+	 */
 	wmb();
 	WRITE_ONCE(ring->buf[first].first, true);
 	ring->next_to_use = i;
@@ -537,13 +613,18 @@ dma_error:
 drop:
 	dev_kfree_skb_any(skb);
 	netdev->stats.tx_dropped++;
+	/* Earlier packets of this batch still need their tail write. */
+	if (!netdev_xmit_more())
+		e1k_tx_bump_tail(a);
 	return NETDEV_TX_OK;
 }
 
 /* XDP_TX and ndo_xdp_xmit queue without touching the tail; this pushes
- * everything queued so far in one register write. Under the tx lock. */
+ * everything queued so far in one register write. Under the tx lock.
+ */
 void e1k_tx_bump_tail(struct e1k_adapter *a)
 {
+	/* Descriptors in memory before the device is told to fetch them. */
 	wmb();
 	e1k_wr_fast(a, E1K_TDT, a->tx_ring.next_to_use);
 }
@@ -664,6 +745,15 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget)
 		dma_rmb();	/* the rest of the descriptor after DD */
 		len = le16_to_cpu(desc->length);
 		errors = desc->errors;
+		/*
+		 * Consumed: clear DD now. Refill happens in batches, so this
+		 * slot may stay unposted (and pageless) for a while; a stale
+		 * DD would let a long poll (jumbo frames, small rings) wrap
+		 * into it.
+		 */
+		desc->status = 0;
+		if (unlikely(!b->page))
+			break;
 		page = b->page;
 		b->page = NULL;
 		ntc = (ntc + 1) % ring->count;
@@ -700,7 +790,8 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget)
 		}
 		if (unlikely(prog && !(status & E1K_RXD_STAT_EOP))) {
 			/* A program sees one buffer: a frame spanning several
-			 * is dropped whole, up to and including its EOP. */
+			 * is dropped whole, up to and including its EOP.
+			 */
 			ring->multi_desc_dropped++;
 			page_pool_recycle_direct(ring->pool, page);
 			ring->discard = true;

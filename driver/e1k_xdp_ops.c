@@ -21,7 +21,8 @@ static void e1k_xdp_count(struct e1k_adapter *a, u64 *counter)
 }
 
 /* Queue one buffer on the tx ring; the caller holds the tx queue lock and
- * bumps the tail later. Returns false when the ring is full. */
+ * bumps the tail later. Returns false when the ring is full.
+ */
 static bool e1k_xdp_queue(struct e1k_adapter *a, dma_addr_t dma, u32 len,
 			  enum e1k_tx_type type, void *owner)
 {
@@ -178,7 +179,7 @@ static int e1k_xdp_setup(struct e1k_adapter *a, struct bpf_prog *prog,
 	struct net_device *netdev = a->netdev;
 	struct bpf_prog *old;
 
-	static_assert(E1K_XDP_MAX_MTU == E1K_RX_BUFSZ - ETH_HLEN - 2 * VLAN_HLEN);
+	static_assert(E1K_RX_BUFSZ - ETH_HLEN - 2 * VLAN_HLEN == E1K_XDP_MAX_MTU);
 
 	if (prog && netdev->mtu > E1K_XDP_MAX_MTU) {
 		NL_SET_ERR_MSG_MOD(extack, "MTU too large for XDP: at most "
@@ -187,7 +188,8 @@ static int e1k_xdp_setup(struct e1k_adapter *a, struct bpf_prog *prog,
 		return -EINVAL;
 	}
 	/* The poll reads the pointer once per run; a program it is still
-	 * running is freed only after an RCU grace period. */
+	 * running is freed only after an RCU grace period.
+	 */
 	old = xchg((__force struct bpf_prog **)&a->xdp_prog, prog);
 	if (old)
 		bpf_prog_put(old);
