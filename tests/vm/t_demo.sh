@@ -30,4 +30,21 @@ iperf3 -s -1 -D -B "$DUT_IP4" >/dev/null
 sleep 0.3
 check demo_iperf3 "iperf3 failed" show in_peer iperf3 -c "$DUT_IP4" -t 3 -f m
 show ip -s link show dev "$DUT"
+
+if [ "$drv" = e1k_xdp ]; then
+	say ""
+	say "Native XDP: a program that drops UDP to port 9999, attached in the driver"
+	say "('xdp', not 'xdpgeneric'); the peer sends 1000 such frames, pings still pass:"
+	show ip link set dev "$DUT" xdpdrv obj "$TOBJ/xdp_t_drop.bpf.o" sec xdp
+	show ip link show dev "$DUT"
+	d0=$(dut_ethstat xdp_drop)
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count 1000 --rate 5000
+	check demo_xdp_ping "no reply with the program attached" \
+		show in_peer ping -c 2 -i 0.2 -W 2 "$DUT_IP4"
+	sleep 0.5
+	d=$(($(dut_ethstat xdp_drop) - d0))
+	say "ethtool -S: xdp_drop went up by $d"
+	check demo_xdp_drop "the driver did not count 1000 XDP drops" test "$d" -ge 1000
+	show ip link set dev "$DUT" xdpdrv off
+fi
 dut_unload
