@@ -195,9 +195,18 @@ dut_ethstat() {
 	ethtool -S "$DUT" 2>/dev/null | awk -v k="$1:" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }'
 }
 
-# udp_snmp FIELD: a counter from the Udp: line of /proc/net/snmp.
-udp_snmp() {
-	awk -v f="$1" '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) idx[$i] = i; h = 1 } else print $idx[f] }' /proc/net/snmp
+# snmp4 PROTO FIELD: a counter from /proc/net/snmp's "PROTO:" lines (found by
+# its header, since the columns differ between kernels).
+snmp4() {
+	awk -v p="$1:" -v f="$2" '$1 == p { if (!h) { for (i = 2; i <= NF; i++) idx[$i] = i; h = 1 } else print $idx[f] }' /proc/net/snmp
+}
+udp_snmp() { snmp4 Udp "$1"; }
+
+# map_pkts PIN KEY: the "packets" of a struct e1k_stats entry of a per-CPU
+# map, summed over CPUs (map_sum reads plain u64 values).
+map_pkts() {
+	bpftool map lookup pinned "$1" key "$2" 0 0 0 |
+		awk -F: '/"packets"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }'
 }
 
 # test_frame ARGS...: a UDP frame from the peer to the DUT, port 9999.
