@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/* attach, detach and status: putting programs on interfaces and showing them. */
+#include "json.h"
+#include "loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void attach_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG_NAME " attach IFACE PROG [--mode native|skb] [--force]\n"
+		"\n"
+		"Load PROG and attach it to IFACE's XDP hook. PROG is a bundled program\n"
+		"(filter, icmp-echo, drop, pass, tx) or the path of an object file with\n"
+		"a SEC(\"xdp\") program. Its pinned maps go under " PIN_ROOT ",\n"
+		"where `ip link set ... xdp obj` puts them too. The program stays\n"
+		"attached after the loader exits.\n"
+		"\n"
+		"  --mode native  run in the driver (default); fails if the driver has\n"
+		"                 no native XDP: never a silent fallback to skb mode\n"
+		"  --mode skb     generic XDP, for any driver\n"
+		"  --force        replace a program already attached\n");
+}
+
+/* mkdir -p for the pin root; bpffs must already be mounted on /sys/fs/bpf. */
+static int ensure_pin_root(void)
+{
+	char path[] = PIN_ROOT;
+
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static struct bpf_program *xdp_program_of(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_XDP)
+			return prog;
+	return NULL;
+}
+
+static void explain_attach_error(const char *ifname, int err, bool native)
+{
+	switch (-err) {
+	case EEXIST:
+	case EBUSY:
+		err_msg("attach", "%s already has an XDP program (use --force to replace it, or detach it first)",
+			ifname);
+		break;
+	case EOPNOTSUPP:
+		err_msg("attach", "%s: the driver does not support %s XDP%s", ifname,
+			native ? "native" : "this mode of",
+			native ? " (use --mode skb for generic XDP)" : "");
+		break;
+	case ERANGE:
+	case EINVAL:
+		err_msg("attach", "%s refused the program: %s (is the MTU too large for XDP, or another mode attached?)",
+			ifname, strerror(-err));
+		break;
+	default:
+		err_msg("attach", "%s: %s", ifname, strerror(-err));
+	}
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
+	const char *ifname = NULL, *progarg = NULL;
+	bool force = false, native = true;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	char path[4096];
+	int ifindex, err;
+	__u32 flags;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			attach_usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--force")) {
+			force = true;
+		} else if (!strcmp(argv[i], "--mode")) {
+			if (i + 1 >= argc) {
+				err_msg("attach", "--mode needs native or skb");
+				return EXIT_USAGE;
+			}
+			i++;
+			if (!strcmp(argv[i], "native") || !strcmp(argv[i], "drv")) {
+				native = true;
+			} else if (!strcmp(argv[i], "skb") || !strcmp(argv[i], "generic")) {
+				native = false;
+			} else {
+				err_msg("attach", "unknown mode '%s' (native or skb)", argv[i]);
+				return EXIT_USAGE;
+			}
+		} else if (argv[i][0] == '-') {
+			err_msg("attach", "unknown option '%s'", argv[i]);
+			return EXIT_USAGE;
+		} else if (!ifname) {
+			ifname = argv[i];
+		} else if (!progarg) {
+			progarg = argv[i];
+		} else {
+			err_msg("attach", "unexpected argument '%s'", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!ifname || !progarg) {
+		attach_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (require_root("attach"))
+		return EXIT_FAIL;
+	ifindex = iface_index("attach", ifname);
+	if (ifindex < 0)
+		return EXIT_FAIL;
+	if (prog_object_path("attach", progarg, path, sizeof(path)))
+		return EXIT_FAIL;
+	err = ensure_pin_root();
+	if (err) {
+		err_msg("attach", "cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)",
+			PIN_ROOT, strerror(-err));
+		return EXIT_FAIL;
+	}
+
+	obj = bpf_object__open_file(path, &open_opts);
+	if (!obj) {
+		err_msg("attach", "'%s' is not a loadable BPF object: %s", path, bpf_strerror(errno));
+		return EXIT_FAIL;
+	}
+	prog = xdp_program_of(obj);
+	if (!prog) {
+		err_msg("attach", "'%s' has no XDP program (SEC(\"xdp\"))", path);
+		err = -ENOENT;
+		goto out;
+	}
+	/* Only the XDP program is ours to load. */
+	for (struct bpf_program *p = bpf_object__next_program(obj, NULL); p;
+	     p = bpf_object__next_program(obj, p))
+		bpf_program__set_autoload(p, p == prog);
+	err = bpf_object__load(obj);
+	if (err) {
+		err_msg("attach", "loading '%s' failed: %s", path, bpf_strerror(err));
+		goto out;
+	}
+
+	flags = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+	if (!force)
+		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
+	err = bpf_xdp_attach(ifindex, bpf_program__fd(prog), flags, NULL);
+	if (err) {
+		explain_attach_error(ifname, err, native);
+		goto out;
+	}
+	if (!g_opts.json) {
+		printf("attached %s (%s) to %s in %s mode\n", progarg,
+		       bpf_program__name(prog), ifname, native ? "native" : "skb");
+	} else {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_key(&j, "interface");
+		json_str(&j, ifname);
+		json_key(&j, "program");
+		json_str(&j, bpf_program__name(prog));
+		json_key(&j, "object");
+		json_str(&j, path);
+		json_key(&j, "mode");
+		json_str(&j, native ? "native" : "skb");
+		json_obj_end(&j);
+		json_finish(&j);
+	}
+out:
+	bpf_object__close(obj);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_detach(int argc, char **argv)
+{
+	struct xdp_attached att;
+	const char *ifname = NULL;
+	int ifindex, err;
+	__u32 flags;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			printf("usage: " PROG_NAME " detach IFACE\n\n"
+			       "Detach the XDP program from IFACE, whatever its mode and\n"
+			       "whoever attached it. Pinned maps stay.\n");
+			return EXIT_OK;
+		} else if (argv[i][0] == '-' || ifname) {
+			err_msg("detach", "unexpected argument '%s'", argv[i]);
+			return EXIT_USAGE;
+		}
+		ifname = argv[i];
+	}
+	if (!ifname) {
+		err_msg("detach", "usage: " PROG_NAME " detach IFACE");
+		return EXIT_USAGE;
+	}
+	if (require_root("detach"))
+		return EXIT_FAIL;
+	ifindex = iface_index("detach", ifname);
+	if (ifindex < 0)
+		return EXIT_FAIL;
+	err = xdp_attached_query(ifindex, &att);
+	if (err) {
+		err_msg("detach", "%s: cannot query XDP: %s", ifname, strerror(-err));
+		return EXIT_FAIL;
+	}
+	if (att.mode == XDP_MODE_NONE) {
+		err_msg("detach", "%s has no XDP program attached", ifname);
+		return EXIT_FAIL;
+	}
+	flags = att.mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE :
+		att.mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_HW_MODE;
+	err = bpf_xdp_detach(ifindex, flags, NULL);
+	if (err) {
+		err_msg("detach", "%s: %s", ifname, strerror(-err));
+		return EXIT_FAIL;
+	}
+	if (!g_opts.json)
+		printf("detached program %u from %s (%s mode)\n", att.prog_id, ifname,
+		       xdp_mode_name(att.mode));
+	return EXIT_OK;
+}
+
+/* One interface's line (or JSON object) of `status`. */
+static void status_one(struct json *j, const char *ifname, int ifindex)
+{
+	struct xdp_attached att;
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info), ids[64];
+	int pfd = -1;
+
+	if (xdp_attached_query(ifindex, &att))
+		att.mode = XDP_MODE_NONE;
+	if (att.mode != XDP_MODE_NONE) {
+		pfd = bpf_prog_get_fd_by_id(att.prog_id);
+		info.nr_map_ids = 64;
+		info.map_ids = (uint64_t)(uintptr_t)ids;
+		if (pfd < 0 || bpf_obj_get_info_by_fd(pfd, &info, &len))
+			info.nr_map_ids = 0;
+	}
+	if (j) {
+		json_obj_begin(j);
+		json_key(j, "interface");
+		json_str(j, ifname);
+		json_key(j, "mode");
+		json_str(j, xdp_mode_name(att.mode));
+	} else if (att.mode == XDP_MODE_NONE) {
+		printf("%-12s no XDP program\n", ifname);
+	} else {
+		printf("%-12s %-6s id %-5u %-16s tag %02x%02x%02x%02x%02x%02x%02x%02x maps:",
+		       ifname, xdp_mode_name(att.mode), att.prog_id, info.name,
+		       info.tag[0], info.tag[1], info.tag[2], info.tag[3], info.tag[4],
+		       info.tag[5], info.tag[6], info.tag[7]);
+	}
+	if (att.mode != XDP_MODE_NONE && j) {
+		json_key(j, "id");
+		json_u64(j, att.prog_id);
+		json_key(j, "name");
+		json_str(j, info.name);
+		json_key(j, "maps");
+		json_arr_begin(j);
+	}
+	for (uint32_t i = 0; att.mode != XDP_MODE_NONE && i < info.nr_map_ids && i < 64; i++) {
+		struct bpf_map_info minfo = {};
+		uint32_t mlen = sizeof(minfo);
+		int mfd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (mfd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(mfd, &minfo, &mlen) && minfo.name[0] &&
+		    !strchr(minfo.name, '.')) {	/* skip .rodata/.bss */
+			if (j) {
+				json_obj_begin(j);
+				json_key(j, "name");
+				json_str(j, minfo.name);
+				json_key(j, "id");
+				json_u64(j, minfo.id);
+				json_obj_end(j);
+			} else {
+				printf(" %s(%u)", minfo.name, minfo.id);
+			}
+		}
+		close(mfd);
+	}
+	if (att.mode != XDP_MODE_NONE) {
+		if (j)
+			json_arr_end(j);
+		else
+			printf("\n");
+	}
+	if (j)
+		json_obj_end(j);
+	if (pfd >= 0)
+		close(pfd);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	const char *ifname = NULL;
+	struct json j, *jp = NULL;
+
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			printf("usage: " PROG_NAME " status [IFACE] [--json]\n\n"
+			       "Show the XDP program of IFACE (or of every interface): mode,\n"
+			       "program id, name, tag and maps.\n");
+			return EXIT_OK;
+		} else if (argv[i][0] == '-' || ifname) {
+			err_msg("status", "unexpected argument '%s'", argv[i]);
+			return EXIT_USAGE;
+		}
+		ifname = argv[i];
+	}
+	if (require_root("status"))
+		return EXIT_FAIL;
+	if (g_opts.json) {
+		json_init(&j, stdout);
+		jp = &j;
+	}
+	if (ifname) {
+		int idx = iface_index("status", ifname);
+
+		if (idx < 0)
+			return EXIT_FAIL;
+		status_one(jp, ifname, idx);
+	} else {
+		struct if_nameindex *all = if_nameindex(), *p;
+
+		if (!all) {
+			err_msg("status", "cannot list interfaces: %s", strerror(errno));
+			return EXIT_FAIL;
+		}
+		if (jp)
+			json_arr_begin(jp);
+		for (p = all; p->if_index; p++)
+			status_one(jp, p->if_name, (int)p->if_index);
+		if (jp)
+			json_arr_end(jp);
+		if_freenameindex(all);
+	}
+	if (jp)
+		json_finish(jp);
+	return EXIT_OK;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* e1k-xdp-loader: shared declarations of the commands and their helpers. */
+#ifndef E1K_LOADER_H
+#define E1K_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROG_NAME "e1k-xdp-loader"
+#include "../bpf/e1k_xdp_maps.h"
+
+/* Where iproute2 pins LIBBPF_PIN_BY_NAME maps; we use the same root so the
+ * maps are shared whoever attached the program. */
+#define PIN_ROOT E1K_PIN_ROOT
+
+/* Exit codes: 0 success, 1 the operation failed, 2 bad usage. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct global_opts {
+	bool json;
+	bool verbose;
+};
+extern struct global_opts g_opts;
+
+/* Print "e1k-xdp-loader: CMD: message" to stderr. */
+void err_msg(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Commands: argc/argv start at the command's own first argument. */
+int cmd_attach(int argc, char **argv);
+int cmd_detach(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+
+/* Helpers (util.c). */
+bool is_help(const char *arg);
+int require_root(const char *cmd);
+int iface_index(const char *cmd, const char *ifname);
+int prog_object_path(const char *cmd, const char *prog, char *path, size_t len);
+void set_libbpf_logging(void);
+/* strerror() that also knows libbpf's own error codes (4000 and up). */
+const char *bpf_strerror(int err);
+
+/* What is attached to an interface (util.c). */
+enum xdp_attach_mode { XDP_MODE_NONE, XDP_MODE_NATIVE, XDP_MODE_SKB, XDP_MODE_HW };
+struct xdp_attached {
+	enum xdp_attach_mode mode;
+	uint32_t prog_id;
+};
+int xdp_attached_query(int ifindex, struct xdp_attached *out);
+const char *xdp_mode_name(enum xdp_attach_mode mode);
+
+/* Find a map of the attached program by name (or, with @suffix, by the end
+ * of its name): the pin under PIN_ROOT when it belongs to that program, else
+ * through the program's own map ids. Returns a map fd (caller closes) or a
+ * negative errno. */
+int attached_map_fd(uint32_t prog_id, const char *map_name, bool suffix);
+
+#endif

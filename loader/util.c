@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct global_opts g_opts;
+
+void err_msg(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG_NAME ": %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
+}
+
+int require_root(const char *cmd)
+{
+	if (geteuid() == 0)
+		return 0;
+	err_msg(cmd, "must be run as root (XDP and BPF maps need CAP_NET_ADMIN and CAP_BPF)");
+	return -EPERM;
+}
+
+int iface_index(const char *cmd, const char *ifname)
+{
+	unsigned int idx;
+
+	if (strlen(ifname) >= IF_NAMESIZE) {
+		err_msg(cmd, "interface name '%s' is too long", ifname);
+		return -EINVAL;
+	}
+	idx = if_nametoindex(ifname);
+	if (!idx) {
+		err_msg(cmd, "no such interface '%s'", ifname);
+		return -ENODEV;
+	}
+	return (int)idx;
+}
+
+/* The bundled programs, by the names the CLI accepts. */
+static const char *const bundled[][2] = {
+	{ "filter", "xdp_filter.bpf.o" },
+	{ "icmp-echo", "xdp_icmp_echo.bpf.o" },
+	{ "drop", "xdp_drop.bpf.o" },
+	{ "pass", "xdp_pass.bpf.o" },
+	{ "tx", "xdp_tx.bpf.o" },
+};
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/*
+ * Resolve PROG to an object file: a path (anything with a '/' or ending in
+ * .o) is taken as it is; a bundled name is looked up in $E1K_XDP_BPF_DIR,
+ * then beside the loader (../bpf in the source tree and the test VM,
+ * ../lib/e1k-xdp when installed).
+ */
+int prog_object_path(const char *cmd, const char *prog, char *path, size_t len)
+{
+	const char *file = NULL, *env;
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+	size_t plen = strlen(prog);
+
+	if (strchr(prog, '/') || (plen > 2 && !strcmp(prog + plen - 2, ".o"))) {
+		if (!readable(prog)) {
+			err_msg(cmd, "cannot read object '%s': %s", prog, strerror(errno));
+			return -ENOENT;
+		}
+		snprintf(path, len, "%s", prog);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++)
+		if (!strcmp(prog, bundled[i][0]))
+			file = bundled[i][1];
+	if (!file) {
+		err_msg(cmd, "unknown program '%s' (bundled: filter, icmp-echo, drop, pass, tx; or a path to an object)",
+			prog);
+		return -EINVAL;
+	}
+
+	env = getenv("E1K_XDP_BPF_DIR");
+	if (env && *env) {
+		snprintf(path, len, "%s/%s", env, file);
+		if (readable(path))
+			return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, len, "%s/../bpf/%s", exe, file);
+			if (readable(path))
+				return 0;
+			snprintf(path, len, "%s/../lib/e1k-xdp/%s", exe, file);
+			if (readable(path))
+				return 0;
+		}
+	}
+	err_msg(cmd, "bundled program '%s' (%s) not found; set E1K_XDP_BPF_DIR or run 'make install'",
+		prog, file);
+	return -ENOENT;
+}
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	/* libbpf's warnings carry the verifier's reason for a refused
+	 * program; its debug chatter only with --verbose. */
+	if (level == LIBBPF_DEBUG && !g_opts.verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+const char *bpf_strerror(int err)
+{
+	static char buf[128];
+
+	if (err < 0)
+		err = -err;
+	if (libbpf_strerror(err, buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "%s", strerror(err));
+	return buf;
+}
+
+void set_libbpf_logging(void)
+{
+	libbpf_set_print(libbpf_log);
+}
+
+int xdp_attached_query(int ifindex, struct xdp_attached *out)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int err = bpf_xdp_query(ifindex, 0, &q);
+
+	out->mode = XDP_MODE_NONE;
+	out->prog_id = 0;
+	if (err)
+		return err;
+	if (q.drv_prog_id) {
+		out->mode = XDP_MODE_NATIVE;
+		out->prog_id = q.drv_prog_id;
+	} else if (q.skb_prog_id) {
+		out->mode = XDP_MODE_SKB;
+		out->prog_id = q.skb_prog_id;
+	} else if (q.hw_prog_id) {
+		out->mode = XDP_MODE_HW;
+		out->prog_id = q.hw_prog_id;
+	}
+	return 0;
+}
+
+const char *xdp_mode_name(enum xdp_attach_mode mode)
+{
+	switch (mode) {
+	case XDP_MODE_NATIVE: return "native";
+	case XDP_MODE_SKB: return "skb";
+	case XDP_MODE_HW: return "hw";
+	default: return "none";
+	}
+}
+
+/* Does map @map_fd belong to program @prog_id? */
+static bool prog_uses_map(uint32_t prog_id, int map_fd)
+{
+	struct bpf_prog_info pinfo = {};
+	struct bpf_map_info minfo = {};
+	uint32_t plen = sizeof(pinfo), mlen = sizeof(minfo), ids[64];
+	int pfd;
+	bool found = false;
+
+	if (bpf_obj_get_info_by_fd(map_fd, &minfo, &mlen))
+		return false;
+	pfd = bpf_prog_get_fd_by_id(prog_id);
+	if (pfd < 0)
+		return false;
+	pinfo.nr_map_ids = 64;
+	pinfo.map_ids = (uint64_t)(uintptr_t)ids;
+	if (!bpf_obj_get_info_by_fd(pfd, &pinfo, &plen))
+		for (uint32_t i = 0; i < pinfo.nr_map_ids && i < 64; i++)
+			found |= ids[i] == minfo.id;
+	close(pfd);
+	return found;
+}
+
+static bool name_matches(const char *name, const char *want, bool suffix)
+{
+	size_t n = strlen(name), w = strlen(want);
+
+	if (!suffix)
+		return !strcmp(name, want);
+	return n >= w && !strcmp(name + n - w, want);
+}
+
+int attached_map_fd(uint32_t prog_id, const char *map_name, bool suffix)
+{
+	struct bpf_prog_info pinfo = {};
+	uint32_t plen = sizeof(pinfo), ids[64];
+	char pin[PATH_MAX];
+	int fd, pfd, err = -ENOENT;
+
+	if (!suffix) {
+		snprintf(pin, sizeof(pin), PIN_ROOT "/%s", map_name);
+		fd = bpf_obj_get(pin);
+		if (fd >= 0) {
+			if (prog_uses_map(prog_id, fd))
+				return fd;
+			close(fd);
+		}
+	}
+
+	pfd = bpf_prog_get_fd_by_id(prog_id);
+	if (pfd < 0)
+		return -errno;
+	pinfo.nr_map_ids = 64;
+	pinfo.map_ids = (uint64_t)(uintptr_t)ids;
+	if (bpf_obj_get_info_by_fd(pfd, &pinfo, &plen)) {
+		err = -errno;
+		goto out;
+	}
+	for (uint32_t i = 0; i < pinfo.nr_map_ids && i < 64; i++) {
+		struct bpf_map_info minfo = {};
+		uint32_t mlen = sizeof(minfo);
+
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) &&
+		    name_matches(minfo.name, map_name, suffix)) {
+			err = fd;
+			goto out;
+		}
+		close(fd);
+	}
+out:
+	close(pfd);
+	return err;
+}
