@@ -2,8 +2,8 @@
 # The whole test suite: `make check` calls this with the kernels to test.
 #   check.sh KERNEL...     (series like 6.1 / 6.12, or exact releases)
 # For each kernel: build everything for it, then boot one VM per DUT model
-# and run the guest suites. Host-side unit tests run once. Ends with the line
-# "N passed, N failed" and exits non-zero on any failure.
+# and run the guest suites. Host-side unit tests run once, first. Ends with
+# the line "N passed, N failed" and exits non-zero on any failure.
 #
 # Environment: MODELS (default: all three), E1K_VM_TIMEOUT (seconds per VM).
 set -euo pipefail
@@ -26,13 +26,17 @@ report() { tee -a "$log"; }
 
 # Suites per VM. NAME:DRIVER runs the suite with the DUT on that driver
 # (e1000 = Debian's in-tree baseline).
-# The life-cycle suite (reloads, down/up, tx-timeout recovery) has no
-# model-specific code path, so it runs on one model per kernel; so does the
-# baseline smoke test. The other models swap XDP programs 50 times, not 200.
+# The life-cycle suite (reloads, down/up, tx-timeout recovery), the BPF
+# unit tests (BPF_PROG_TEST_RUN: no NIC involved) and the loader have no
+# model-specific code path, so they run on one model per kernel; so do the
+# baseline runs on the in-tree e1000. The reflector and the filter put
+# frames through the driver's XDP_TX and DROP paths: every model. The other
+# models swap XDP programs 50 times, not 200.
 suites_for_model() {
 	case "$1" in
-	e1000) echo "smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_cycle" ;;
-	*) echo "smoke xdp driver_traffic driver_ethtool" ;;
+	e1000) echo "smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_cycle" \
+		"bpf_unit bpf_echo bpf_filter loader loader:e1000" ;;
+	*) echo "smoke xdp driver_traffic driver_ethtool bpf_echo bpf_filter" ;;
 	esac
 }
 env_for_model() {
@@ -41,6 +45,15 @@ env_for_model() {
 	*) echo "XDP_SWAPS=50" ;;
 	esac
 }
+
+# Host-side unit tests (the loader's rule grammar and trie planning): no
+# kernel involved, so once per run.
+unit_rc=0
+make --no-print-directory -C loader test >"$top/build/unit-host.log" 2>&1 || unit_rc=$?
+sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' "$top/build/unit-host.log" | report
+if [ "$unit_rc" -ne 0 ] && ! grep -q '^FAIL ' "$top/build/unit-host.log"; then
+	echo "FAIL host/loader_unit: make -C loader test exited $unit_rc; see build/unit-host.log" | report
+fi
 
 for k in "${kernels[@]}"; do
 	rel=$("$here/kver.sh" "$k")
