@@ -50,6 +50,14 @@ check() {
 # Run a command inside the peer namespace. nsenter keeps /sys and bpffs shared
 # (ip netns exec would remount /sys privately).
 in_peer() { nsenter --net=/run/netns/peer "$@"; }
+# in_peer_bg CMD...: CMD in the peer namespace in the background; BG_PID is
+# CMD's own pid. (`in_peer CMD &` forks a subshell for the function: killing
+# that leaves CMD running. nsenter execs CMD, so here the pid is CMD's.)
+in_peer_bg() {
+	/usr/bin/nsenter --net=/run/netns/peer "$@" &
+	# shellcheck disable=SC2034 # read by the suites that source this file
+	BG_PID=$!
+}
 
 # iface_by_driver DRV: the first interface in this namespace bound to DRV.
 iface_by_driver() {
@@ -189,6 +197,15 @@ T_VERDICTS=/sys/fs/bpf/tc/globals/t_verdicts
 XDP_ABORTED=0 XDP_DROP=1 XDP_PASS=2 XDP_TX=3 XDP_REDIRECT=4
 t_verdict() { map_sum "$T_VERDICTS" "$1"; }
 t_reset() { rm -f "$T_VERDICTS"; }
+
+# dut_diag: the DUT's counters and registers on the console (stderr), for a
+# failure that needs explaining.
+dut_diag() {
+	echo "--- $DUT: ethtool -S (non-zero)" >&2
+	ethtool -S "$DUT" 2>&1 | awk '$2 != 0' >&2 || true
+	echo "--- $DUT: ethtool -d" >&2
+	ethtool -d "$DUT" >&2 2>&1 || true
+}
 
 # ethtool -S counter of the DUT (0 when the driver does not have it).
 dut_ethstat() {

@@ -17,9 +17,9 @@ DUT_MAC=$(mac_of "$DUT")
 flood_start() {
 	_f=$(pkt build --dst-mac "$DUT_MAC" --src-mac "$(peer_mac)" \
 		--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" --dport 9 --payload 64)
-	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_f" --count 100000000 --rate "$1" \
-		>/dev/null 2>&1 &
-	FLOOD=$!
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_f" --count 100000000 --rate "$1" \
+		>/dev/null 2>&1
+	FLOOD=$BG_PID
 }
 flood_stop() {
 	kill "$FLOOD" 2>/dev/null || true
@@ -27,9 +27,10 @@ flood_stop() {
 }
 
 updown_x50() {
-	in_peer ping -i 0.01 -w 120 "$DUT_IP4" >/dev/null 2>&1 &
-	_pp=$!
-	ping -i 0.01 -w 120 "$PEER_IP4" >/dev/null 2>&1 &
+	in_peer_bg /usr/bin/ping -i 0.01 -w 120 "$DUT_IP4" >/dev/null 2>&1
+	_pp=$BG_PID
+	# The binary, not lib.sh's function: $! must be ping itself.
+	/usr/bin/ping -i 0.01 -w 120 "$PEER_IP4" >/dev/null 2>&1 &
 	_dp=$!
 	_i=0
 	while [ $_i -lt 50 ]; do
@@ -59,6 +60,10 @@ check drv_updown_x50 "ifdown/ifup x50 with traffic failed, or traffic did not re
 # Tx timeout: with PCI bus mastering off for a moment the NIC cannot fetch
 # or complete descriptors, so transmits stall; the stack's watchdog fires
 # after 5 s, the driver's reset work rebuilds the device, traffic resumes.
+# The watchdog only looks at a stopped queue, so the stall must stop it for
+# sure: the smallest tx ring (64) and a burst larger than that (the sender
+# blocks on its socket buffer until the reset frees its frames, so it runs
+# in the background), whatever BQL learned from the traffic before.
 pci_cmd_set() {
 	# shellcheck disable=SC2059 # the format is the byte, as an octal escape
 	printf "\\$(printf %o "$1")" |
@@ -68,11 +73,22 @@ timeouts_grew() { [ "$(dut_ethstat tx_timeouts)" -gt "$_t0" ]; }
 tx_timeout_recovers() {
 	_cmd=$(od -An -tu1 -j4 -N1 "/sys/class/net/$DUT/device/config" | tr -d ' ')
 	_t0=$(dut_ethstat tx_timeouts)
+	_f=$(pkt build --dst-mac "$(peer_mac)" --src-mac "$DUT_MAC" \
+		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --dport 9 --payload 1000)
+	ethtool -G "$DUT" tx 64 || { echo "cannot set a 64-entry tx ring" >&2; return 1; }
+	wait_for 10 carrier_up "$DUT" && sleep 2
 	pci_cmd_set $((_cmd & ~4))
-	ping -c 10 -i 0.1 -W 1 "$PEER_IP4" >/dev/null 2>&1 || true
+	# The binary, not lib.sh's function: $! must be the sender itself.
+	"$E1K/bin/e1k-pkt" send "$DUT" "$_f" --count 200 &
+	_tx=$!
+	sleep 1
 	pci_cmd_set "$_cmd"
-	wait_for 15 timeouts_grew ||
-		{ echo "no tx timeout was reported" >&2; return 1; }
+	_grew=0
+	wait_for 15 timeouts_grew && _grew=1
+	kill "$_tx" 2>/dev/null || true
+	wait "$_tx" 2>/dev/null || true
+	ethtool -G "$DUT" tx 256 || { echo "cannot restore the tx ring" >&2; return 1; }
+	[ "$_grew" = 1 ] || { echo "no tx timeout was reported" >&2; return 1; }
 	wait_for 10 carrier_up "$DUT" || { echo "no carrier after the reset" >&2; return 1; }
 	sleep 2 # QEMU's post-RCTL hold
 	in_peer ping -c 3 -i 0.2 -W 3 "$DUT_IP4" >/dev/null &&

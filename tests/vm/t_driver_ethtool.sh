@@ -80,11 +80,13 @@ check drv_ethtool_G "ethtool -G resize or range checks failed" resize_ok
 # Resize while the peer floods the DUT and the DUT sends: no warning, no
 # leak (the kernel log check catches the first), traffic resumes.
 resize_under_traffic() {
-	in_peer ping -f -w 12 "$DUT_IP4" >/dev/null 2>&1 &
+	# Bounded by timeout: a stalled connection fails the test (with the
+	# driver's counters on the console) instead of hanging the VM.
+	in_peer timeout 20 ping -f -w 12 "$DUT_IP4" >/dev/null 2>&1 &
 	_fl=$!
 	iperf3 -s -1 -D -B "$DUT_IP4" >/dev/null 2>&1
 	sleep 0.3
-	in_peer iperf3 -c "$DUT_IP4" -t 10 -R >/dev/null 2>&1 &
+	in_peer timeout 30 iperf3 -c "$DUT_IP4" -t 10 -R >/dev/null 2>&1 &
 	_ip=$!
 	_ok=0
 	for _r in "128 1024" "4096 80" "256 256" "1024 512" "256 256"; do
@@ -93,13 +95,22 @@ resize_under_traffic() {
 		ethtool -G "$DUT" rx "$1" tx "$2" || { _ok=1; echo "-G rx $1 tx $2 failed" >&2; }
 		sleep 0.5
 	done
-	wait "$_ip" || true
+	_iprc=0
+	wait "$_ip" || _iprc=$?
 	wait "$_fl" || true
 	killall iperf3 2>/dev/null || true
-	[ "$_ok" = 0 ] && [ "$(rings)" = "256 256" ] &&
+	if [ "$_iprc" -ne 0 ]; then
+		echo "iperf3 -R across the resizes exited $_iprc" >&2
+		_ok=1
+	fi
+	if [ "$_ok" = 0 ] && [ "$(rings)" = "256 256" ] &&
 		wait_for 10 carrier_up "$DUT" &&
 		in_peer ping -c 3 -i 0.2 -W 3 "$DUT_IP4" >/dev/null &&
-		ping -c 3 -i 0.2 -W 3 "$PEER_IP4" >/dev/null
+		ping -c 3 -i 0.2 -W 3 "$PEER_IP4" >/dev/null; then
+		return 0
+	fi
+	dut_diag
+	return 1
 }
 check drv_ring_resize_traffic "ring resize under traffic failed or broke traffic" \
 	resize_under_traffic
