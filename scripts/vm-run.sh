@@ -121,6 +121,8 @@ if [ "${E1K_KVM:-0}" = 1 ]; then
 	accel=(-accel kvm -cpu host)
 fi
 
+# The QEMU monitor listens on $out/monitor.sock, for looking into a guest
+# that hangs (info registers, info cpus).
 # Two NICs on one hub: the DUT (e1000 family) and a virtio-net peer. Nothing
 # in the guest autoloads drivers (no udev/mdev), so the in-tree e1000 binds
 # to the DUT only when a suite asks for the baseline.
@@ -132,6 +134,7 @@ timeout -k 5 "$timeout_s" qemu-system-x86_64 \
 	-kernel "/boot/vmlinuz-$release" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 nokaslr net.ifnames=0" \
 	-serial "file:$out/console.log" -serial "file:$out/results.log" \
+	-monitor "unix:$out/monitor.sock,server,nowait" \
 	-netdev hubport,id=dut,hubid=0 \
 	-device "$model,netdev=dut,mac=52:54:00:e1:00:01" \
 	-netdev hubport,id=peer,hubid=0 \
