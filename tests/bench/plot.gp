@@ -1,0 +1,23 @@
+# The report's plot: XDP_DROP at the maximum offered load, per arm.
+# gnuplot -e "data='plot.dat'; out='latest.svg'" tests/bench/plot.gp
+# Columns of data (tests/bench/report.py): label, dropped pps median, min,
+# max, DUT CPU ns per packet median, min, max.
+set terminal svg size 1000,460 dynamic font "sans,11"
+set output out
+set termoption noenhanced
+set multiplot layout 1,2 title "XDP_DROP at maximum offered load (median, min-max over the rounds)"
+set style data histograms
+set style histogram errorbars gap 2 lw 1
+set style fill solid 0.6 border -1
+set boxwidth 0.8
+set grid ytics
+set yrange [0:*]
+set offsets 0, 0, graph 0.08, 0
+set bmargin 5
+set xtics scale 0 font ",8"
+unset key
+set title "frames dropped per second (higher is better)"
+plot data using 2:3:4:xtic(1) linecolor rgb "#3572a5"
+set title "DUT CPU time per frame, ns (lower is better)"
+plot data using 5:6:7:xtic(1) linecolor rgb "#c0504d"
+unset multiplot

@@ -1,0 +1,262 @@
+#!/bin/sh
+# shellcheck shell=sh
+# Benchmark (make bench, never make check): every arm of the report, run
+# interleaved round by round (each round visits every driver and arm once)
+# so that drift hits every arm alike. Prints "# BENCH arm metric value"
+# notes; tests/bench/report.py turns them into medians, tables and goals.
+#
+# Traffic comes from the virtio-net peer: the kernel's pktgen (60-byte UDP
+# frames to a port nothing listens on) on the peer's CPU 1, or e1k-pkt for
+# ICMP echo requests. The DUT's interrupt is pinned to CPU 0, where its NAPI
+# poll, the XDP program and the stack run; "DUT CPU" is CPU 0's busy time.
+#
+#   1. XDP_DROP: e1k_xdp native, e1k_xdp skb mode, in-tree e1000 generic XDP,
+#      and no program (the stack drops: UDP NoPorts) on both drivers; at the
+#      maximum offered load and at fixed loads ($BENCH_LOADS pps).
+#   2. XDP_TX: MAC-swap reflection at maximum load (pktgen), ICMP echo
+#      reflection (xdp_icmp_echo) against the kernel's own echo reply:
+#      replies per second under an echo flood, ping RTT p50/p99.
+#   3. iperf3 TCP both ways: no program, XDP_PASS (e1k_xdp), in-tree e1000.
+#   4. Program swaps under a steady flood: frames lost.
+#   5. The emulator's ceiling: from section 1, how busy the DUT's CPU and the
+#      generator's CPU are while the DUT drops at the maximum offered load.
+# shellcheck source=tests/vm/lib.sh
+. /opt/e1k/tests/vm/lib.sh
+
+rounds=${BENCH_ROUNDS:-5}
+secs=${BENCH_SECONDS:-4}
+drivers=${BENCH_DRIVERS:-e1000 e1k_xdp}
+loads=${BENCH_LOADS:-10000 30000}
+swaps=${BENCH_SWAPS:-50}
+PIN=/sys/fs/bpf/tc/globals
+BPF=$E1K/bpf
+bench() { echo "# BENCH $1 $2 $3" >&3; }
+# The arm name of an XDP program on this driver: native or generic.
+xdp_arm() {
+	case "$DUT_DRIVER" in
+	e1k_xdp) echo e1k_xdp_native ;;
+	*) echo "${DUT_DRIVER}_generic" ;;
+	esac
+}
+ratio() { awk -v a="$1" -v b="$2" -v s="${3:-1}" 'BEGIN { printf "%.1f", b ? a * s / b : 0 }'; }
+
+# iperf3 -J prints end.sum_received.bits_per_second; pick it out without jq.
+iperf_mbps() {
+	awk '/"sum_received"/ { inrecv = 1 }
+	     inrecv && /"bits_per_second"/ { gsub(/[,]/, ""); printf "%.1f\n", $2 / 1e6; exit }'
+}
+
+# --- traffic -------------------------------------------------------------
+PG=/proc/net/pktgen
+# pktgen_start RATE [DST_MAC]: 60-byte UDP frames to the DUT, port 9999, at
+# RATE pps (max: as fast as the peer can) from the peer's pktgen thread on
+# CPU 1; to the DUT's MAC unless DST_MAC says otherwise.
+pktgen_start() {
+	_rate='' _mac=${2:-$(mac_of "$DUT")}
+	[ "$1" = max ] || _rate="echo 'ratep $1' > $PG/$PEER_IF"
+	in_peer sh -c "
+		echo rem_device_all > $PG/kpktgend_1
+		echo add_device $PEER_IF > $PG/kpktgend_1
+		echo 'count 0' > $PG/$PEER_IF
+		echo 'pkt_size 60' > $PG/$PEER_IF
+		echo 'delay 0' > $PG/$PEER_IF
+		$_rate
+		echo 'dst $DUT_IP4' > $PG/$PEER_IF
+		echo 'udp_dst_min 9999' > $PG/$PEER_IF
+		echo 'udp_dst_max 9999' > $PG/$PEER_IF
+		echo 'dst_mac $_mac' > $PG/$PEER_IF
+	"
+	in_peer sh -c "echo start > $PG/pgctrl" &
+	PG_PID=$!
+	sleep 1
+}
+pktgen_stop() {
+	in_peer sh -c "echo stop > $PG/pgctrl"
+	wait "$PG_PID" 2>/dev/null || true
+}
+pin_irqs() {
+	echo 1 >"/proc/irq/$(cat "/sys/class/net/$DUT/device/irq")/smp_affinity" 2>/dev/null || true
+}
+# cpu_busy N: CPU N's busy time in USER_HZ (10 ms) ticks: user, nice,
+# system, irq, softirq. CPU 0 is the DUT's; CPU 1 the generator's, which also
+# carries the device emulation its sends set off (one TCG thread runs it all).
+cpu_busy() { awk -v c="cpu$1" '$1 == c { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+
+# sample ARM TAG COUNT_CMD...: with traffic flowing, over $secs seconds:
+# TAG_pps (the delta of COUNT_CMD's number per second), TAG_offered_pps (the
+# peer's transmitted frames), TAG_cpu_ns (DUT CPU per counted frame),
+# TAG_dut_busy_pct and TAG_gen_busy_pct (how busy CPUs 0 and 1 were) and,
+# on e1k_xdp, TAG_regw_per_kpkt (register writes per 1000 counted frames).
+sample() {
+	_arm=$1 _tag=$2
+	shift 2
+	_n0=$("$@") _o0=$(peer_stat tx_packets) _w0=$(dut_ethstat reg_writes)
+	_c0=$(cpu_busy 0) _g0=$(cpu_busy 1)
+	sleep "$secs"
+	_c=$(($(cpu_busy 0) - _c0)) _g=$(($(cpu_busy 1) - _g0))
+	_n=$(($("$@") - _n0))
+	_o=$(($(peer_stat tx_packets) - _o0))
+	_w=$(($(dut_ethstat reg_writes) - _w0))
+	bench "$_arm" "${_tag}_pps" $((_n / secs))
+	bench "$_arm" "${_tag}_offered_pps" $((_o / secs))
+	bench "$_arm" "${_tag}_cpu_ns" "$(ratio "$_c" "$_n" 10000000)"
+	bench "$_arm" "${_tag}_dut_busy_pct" "$(ratio "$_c" "$secs")"
+	bench "$_arm" "${_tag}_gen_busy_pct" "$(ratio "$_g" "$secs")"
+	if [ "$DUT_DRIVER" = e1k_xdp ]; then
+		bench "$_arm" "${_tag}_regw_per_kpkt" "$(ratio "$_w" "$_n" 1000)"
+	fi
+}
+
+# --- 1. XDP_DROP and the stack's drop -------------------------------------
+xdp_drops() { map_pkts $PIN/e1k_drop_stats "$XDP_DROP"; }
+stack_drops() { udp_snmp NoPorts; }
+
+# drop_arm ARM MODE LOAD: MODE is xdpdrv, xdpgeneric or "stack" (no program).
+drop_arm() {
+	_darm=$1 _mode=$2 _load=$3
+	if [ "$_mode" = stack ]; then
+		_count=stack_drops
+	else
+		ip -force link set dev "$DUT" "$_mode" obj "$BPF/xdp_drop.bpf.o" sec xdp
+		_count=xdp_drops
+	fi
+	pktgen_start "$_load"
+	sample "$_darm" "drop_$_load" $_count
+	pktgen_stop
+	[ "$_mode" = stack ] || ip link set dev "$DUT" "$_mode" off
+}
+
+drop_arms() {
+	for _load in max $loads; do
+		drop_arm "${DUT_DRIVER}_stack" stack "$_load"
+		if [ "$DUT_DRIVER" = e1k_xdp ]; then
+			drop_arm e1k_xdp_native xdpdrv "$_load"
+			drop_arm e1k_xdp_skb xdpgeneric "$_load"
+		else
+			drop_arm "${DUT_DRIVER}_generic" xdpgeneric "$_load"
+		fi
+	done
+}
+
+# --- 2. XDP_TX --------------------------------------------------------------
+peer_rx() { peer_stat rx_packets; }
+
+# MAC-swap reflection (the product's xdp_tx.bpf.o) at maximum load: the
+# frames the peer's NIC receives back.
+txswap_arm() {
+	ip -force link set dev "$DUT" "$(xdp_mode)" obj "$BPF/xdp_tx.bpf.o" sec xdp
+	pktgen_start max
+	sample "$1" txswap peer_rx
+	pktgen_stop
+	xdp_detach
+}
+
+ECHO_FRAME=
+# echo_flood_arm ARM: the peer floods ICMP echo requests (e1k-pkt, as fast as
+# its raw socket goes) for $secs; replies per second as the peer received them.
+echo_flood_arm() {
+	# On CPU 1, like pktgen: CPU 0's busy time is the DUT's alone.
+	in_peer_bg taskset 2 "$E1K/bin/e1k-pkt" send "$PEER_IF" "$ECHO_FRAME" --count 100000000
+	_fl=$BG_PID
+	sleep 1
+	sample "$1" echo peer_rx
+	kill "$_fl" 2>/dev/null || true
+	wait "$_fl" 2>/dev/null || true
+	sleep 0.5
+}
+
+# rtt_arm ARM: 200 pings 10 ms apart; p50 and p99 RTT in microseconds.
+rtt_arm() {
+	# Lost replies are no error here: the RTTs of those that came count.
+	{ in_peer ping -c 200 -i 0.01 -W 1 "$DUT_IP4" 2>/dev/null || true; } |
+		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n >/tmp/rtt
+	_n=$(grep -c . /tmp/rtt || true)
+	[ "$_n" -gt 0 ] || return 0
+	bench "$1" rtt_p50_us "$(awk -v k=$(((_n + 1) / 2)) 'NR == k { printf "%.0f", $1 * 1000 }' /tmp/rtt)"
+	bench "$1" rtt_p99_us "$(awk -v k=$(((_n * 99 + 99) / 100)) 'NR == k { printf "%.0f", $1 * 1000 }' /tmp/rtt)"
+	bench "$1" rtt_replies "$_n"
+}
+
+icmp_arms() {
+	# The kernel's own echo reply, then the XDP reflector in the mode the
+	# driver has (native on e1k_xdp, generic on the in-tree e1000).
+	rtt_arm "${DUT_DRIVER}_kernel"
+	echo_flood_arm "${DUT_DRIVER}_kernel"
+	rm -f $PIN/e1k_echo_*
+	ip -force link set dev "$DUT" "$(xdp_mode)" obj "$BPF/xdp_icmp_echo.bpf.o" sec xdp
+	rtt_arm "$(xdp_arm)_echo"
+	echo_flood_arm "$(xdp_arm)_echo"
+	xdp_detach
+}
+
+# --- 3. iperf3 ----------------------------------------------------------------
+iperf_arm() {
+	bench "$1" tcp_rx_mbps "$(in_peer iperf3 -c "$DUT_IP4" -t "$secs" -J | iperf_mbps)"
+	bench "$1" tcp_tx_mbps "$(in_peer iperf3 -c "$DUT_IP4" -t "$secs" -R -J | iperf_mbps)"
+}
+
+iperf_arms() {
+	iperf3 -s -D -B "$DUT_IP4" >/dev/null
+	sleep 0.3
+	iperf_arm "$DUT_DRIVER"
+	if [ "$DUT_DRIVER" = e1k_xdp ]; then
+		ip -force link set dev "$DUT" xdpdrv obj "$BPF/xdp_pass.bpf.o" sec xdp
+		iperf_arm e1k_xdp_pass
+		ip link set dev "$DUT" xdpdrv off
+	fi
+	killall iperf3 2>/dev/null || true
+}
+
+# --- 4. swaps under flood --------------------------------------------------
+# A steady 5000 pps flood while the programs are swapped $swaps times (drop ->
+# pass -> none). Every frame the peer sent must be counted: dropped by
+# xdp_drop, or handed to the stack (by xdp_pass or with no program), which
+# counts it in UDP NoPorts. hw_missed: frames the NIC had no buffer for
+# (overload, not the swap), where the driver counts them.
+swap_arm() {
+	_sarm=$1
+	# The counters before the flood starts and after it has ended: read
+	# while frames flow, they would be skewed by the time each read takes.
+	_o0=$(peer_stat tx_packets) _d0=$(xdp_drops) _s0=$(stack_drops)
+	_m0=$(dut_ethstat hw_rx_missed)
+	pktgen_start 5000
+	_i=0
+	while [ "$_i" -lt "$swaps" ]; do
+		ip -force link set dev "$DUT" "$(xdp_mode)" obj "$BPF/xdp_drop.bpf.o" sec xdp
+		ip -force link set dev "$DUT" "$(xdp_mode)" obj "$BPF/xdp_pass.bpf.o" sec xdp
+		xdp_detach
+		_i=$((_i + 1))
+	done
+	pktgen_stop
+	sleep 0.5
+	_o=$(($(peer_stat tx_packets) - _o0))
+	_acc=$(($(xdp_drops) - _d0 + $(stack_drops) - _s0))
+	bench "$_sarm" swap_changes $((swaps * 3))
+	bench "$_sarm" swap_offered "$_o"
+	bench "$_sarm" swap_lost $((_o - _acc))
+	bench "$_sarm" swap_hw_missed $(($(dut_ethstat hw_rx_missed) - _m0))
+}
+
+# --- the run -------------------------------------------------------------
+modprobe pktgen
+peer_setup
+r=1
+while [ "$r" -le "$rounds" ]; do
+	for drv in $drivers; do
+		dut_load "$drv"
+		static_neighbours
+		pin_irqs
+		ECHO_FRAME=$(pkt build --dst-mac "$(mac_of "$DUT")" --src-mac "$(peer_mac)" \
+			--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" --icmp-echo --payload 56)
+		rm -f $PIN/e1k_drop_stats
+		iperf_arms
+		drop_arms
+		txswap_arm "$(xdp_arm)"
+		icmp_arms
+		swap_arm "$(xdp_arm)"
+		dut_unload
+	done
+	say "bench round $r of $rounds done"
+	r=$((r + 1))
+done
+pass bench_completed
