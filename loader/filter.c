@@ -152,16 +152,26 @@ static int zero_hits(const struct filter_maps *m, uint32_t slot)
 	return err;
 }
 
+static bool trie_is_v4(enum e1k_trie t)
+{
+	return t == E1K_TRIE_SRC4 || t == E1K_TRIE_DST4;
+}
+
+/* The size of trie t's keys: struct e1k_lpm4_key or e1k_lpm6_key. */
+static size_t trie_key_size(enum e1k_trie t)
+{
+	return trie_is_v4(t) ? sizeof(struct e1k_lpm4_key) : sizeof(struct e1k_lpm6_key);
+}
+
 /* Plan entry e as a key of trie t; returns the key's size. */
 static size_t trie_key(enum e1k_trie t, const struct e1k_trie_entry *e, union lpm_key *key)
 {
 	memset(key, 0, sizeof(*key));
-	if (t == E1K_TRIE_SRC4 || t == E1K_TRIE_DST4) {
+	if (trie_is_v4(t))
 		e1k_trie_key4(e, &key->v4);
-		return sizeof(key->v4);
-	}
-	e1k_trie_key6(e, &key->v6);
-	return sizeof(key->v6);
+	else
+		e1k_trie_key6(e, &key->v6);
+	return trie_key_size(t);
 }
 
 static bool plan_has(enum e1k_trie t, const struct e1k_trie_entry *plan, int n,
@@ -187,8 +197,7 @@ static int sync_tries(const struct filter_maps *m, const struct e1k_filter_rule 
 	for (int t = 0; t < E1K_TRIE_COUNT; t++) {
 		const char *name = e1k_trie_map_name(t);
 		union lpm_key key, next;
-		struct e1k_trie_entry probe = { 0 };
-		size_t ksize = trie_key(t, &probe, &key);
+		size_t ksize = trie_key_size(t);
 		bool have_key = false;
 		int n;
 
