@@ -172,6 +172,8 @@ struct e1k_adapter {
 
 	struct bpf_prog __rcu *xdp_prog;
 	struct e1k_xdp_stats xdp_stats;
+	/* This NAPI poll put XDP_TX frames on the tx ring (poll-local). */
+	bool xdp_tx_in_poll;
 
 	u32 rctl;
 	/* What the MTA holds; valid (with rctl) once rx_mode_synced. */

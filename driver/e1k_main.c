@@ -64,6 +64,18 @@ static int e1k_poll(struct napi_struct *napi, int budget)
 
 	tx_done = e1k_clean_tx_irq(a, budget);
 	rx_done = e1k_clean_rx_irq(a, budget);
+	if (a->xdp_tx_in_poll) {
+		/*
+		 * Frames this poll bounced with XDP_TX may be done already
+		 * (QEMU's model sends them during the tail write): reclaim
+		 * them now instead of in a second interrupt per poll. TXDW
+		 * is acked first (writing 1 clears an ICR bit), so a frame
+		 * that completes after the ack raises it anew.
+		 */
+		a->xdp_tx_in_poll = false;
+		e1k_wr_fast(a, E1K_ICR, E1K_INT_TXDW);
+		tx_done = e1k_clean_tx_irq(a, budget) && tx_done;
+	}
 	if (!tx_done)
 		return budget;
 	if (rx_done < budget && napi_complete_done(napi, rx_done) &&

@@ -156,6 +156,11 @@ net_setup() {
 	dut_load "$@"
 }
 
+# dut_irqs: interrupts the DUT has raised, summed over the CPUs.
+dut_irqs() {
+	awk -v ifc="$DUT" '$NF == ifc { for (i = 2; i < NF; i++) if ($i ~ /^[0-9]+$/) n += $i } END { print n + 0 }' /proc/interrupts
+}
+
 # Interface statistics (from sysfs; the kernel's own view of the device).
 dut_stat() { cat "/sys/class/net/$DUT/statistics/$1"; }
 # peer_stat rx_packets|rx_bytes|tx_packets|tx_bytes: from /proc/net/dev, which

@@ -91,6 +91,26 @@ xchg_expect adjust_tail_shrink $TOBJ/xdp_t_tail_shrink.bpf.o \
 xchg_expect adjust_tail_grow $TOBJ/xdp_t_tail_grow.bpf.o \
 	"$(reply_frame --payload 100 --fill-tail 16 --udp-csum0)" "$sent"
 
+# --- XDP_TX completions are reclaimed in the poll that sent them ---------
+# Frames 50 ms apart, so each one is a poll of its own. The poll that bounces
+# a frame reclaims it and acks its TXDW, so each frame costs one interrupt
+# (its receive), not two (receive, then transmit done).
+tx_irq_test() {
+	_irq0=$(dut_irqs) _v0=$(t_verdict $XDP_TX)
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" \
+		--count 40 --rate 20
+	sleep 0.3
+	_irqs=$(($(dut_irqs) - _irq0)) _tx=$(($(t_verdict $XDP_TX) - _v0))
+	[ "$_tx" -eq 40 ] || { echo "XDP_TX verdicts $_tx, want 40" >&2; return 1; }
+	[ "$_irqs" -le 60 ] || { echo "$_irqs interrupts for 40 bounced frames" >&2; return 1; }
+}
+if [ "$MODE" = xdpdrv ]; then
+	t_reset
+	xdp_attach $TOBJ/xdp_t_tx.bpf.o
+	check tx_one_irq_per_frame "XDP_TX frames raised a second interrupt" tx_irq_test
+	xdp_detach
+fi
+
 # --- PASS after adjustments: the stack gets the program's frame ----------
 # udp_pass_expect NAME OBJ EXPECTED_PAYLOAD_HEX FRAME_HEX
 udp_pass_expect() {
