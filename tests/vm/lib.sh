@@ -103,6 +103,27 @@ peer_setup() {
 	in_peer ip link set $PEER_IF up
 }
 
+# peer_alive: the peer reaches the DUT (both up, with addresses).
+peer_alive() { in_peer ping -c 2 -i 0.2 -W 1 "$DUT_IP4" >/dev/null 2>&1; }
+
+# peer_reset: reset the peer's virtio-net device (unbind and bind its PCI
+# function) and set the peer up again. Under a heavy two-way flood QEMU 7.2's
+# virtio-net can stop taking frames from the peer's transmit queue for good
+# ("NETDEV WATCHDOG: peer0: transmit queue 0 timed out"); a device reset
+# drops what QEMU still holds for it and starts the queues afresh.
+peer_reset() {
+	for _fn in /sys/bus/pci/drivers/virtio-pci/0000:*; do
+		[ -e "$_fn" ] || return 1
+		_fn=$(basename "$_fn")
+		echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/unbind
+		ip netns del peer
+		echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/bind
+		peer_setup
+		return 0
+	done
+	return 1
+}
+
 # dut_load [DRIVER]: bind the DUT to DRIVER (e1k_xdp from our build, or the
 # in-tree e1000 baseline), bring it up with addresses; sets $DUT.
 dut_load() {

@@ -30,7 +30,9 @@ loads=${BENCH_LOADS:-10000 30000}
 swaps=${BENCH_SWAPS:-50}
 PIN=/sys/fs/bpf/tc/globals
 BPF=$E1K/bpf
-bench() { echo "# BENCH $1 $2 $3" >&3; }
+# Figures are held back until their round has ended well (see the run).
+ROUND_FILE=/tmp/bench.round
+bench() { echo "# BENCH $1 $2 $3" >>"$ROUND_FILE"; }
 # The arm name of an XDP program on this driver: native or generic.
 xdp_arm() {
 	case "$DUT_DRIVER" in
@@ -74,8 +76,13 @@ pktgen_stop() {
 	in_peer sh -c "echo stop > $PG/pgctrl"
 	wait "$PG_PID" 2>/dev/null || true
 }
+# The DUT's interrupt on CPU 0; the peer's (virtio-net's MSI-X vectors) on
+# CPU 1 with its generator, so that receiving what the DUT sends back and
+# reclaiming its own sent frames is never counted as the DUT's CPU time.
 pin_irqs() {
-	echo 1 >"/proc/irq/$(cat "/sys/class/net/$DUT/device/irq")/smp_affinity" 2>/dev/null || true
+	echo 1 >"/proc/irq/$(cat "/sys/class/net/$DUT/device/irq")/smp_affinity"
+	awk -F: '/virtio/ { gsub(/ /, "", $1); print $1 }' /proc/interrupts |
+		while read -r _irq; do echo 2 >"/proc/irq/$_irq/smp_affinity"; done
 }
 # cpu_busy N: CPU N's busy time in USER_HZ (10 ms) ticks: user, nice,
 # system, irq, softirq. CPU 0 is the DUT's; CPU 1 the generator's, which also
@@ -190,9 +197,15 @@ icmp_arms() {
 }
 
 # --- 3. iperf3 ----------------------------------------------------------------
+# Bounded in time: a peer that stalls mid-test must not hang the run.
+peer_iperf() {
+	in_peer timeout $((secs + 20)) /usr/bin/iperf3 -c "$DUT_IP4" -t "$secs" \
+		--connect-timeout 3000 -J "$@" | iperf_mbps || true
+}
 iperf_arm() {
-	bench "$1" tcp_rx_mbps "$(in_peer iperf3 -c "$DUT_IP4" -t "$secs" -J | iperf_mbps)"
-	bench "$1" tcp_tx_mbps "$(in_peer iperf3 -c "$DUT_IP4" -t "$secs" -R -J | iperf_mbps)"
+	_rx=$(peer_iperf) _tx=$(peer_iperf -R)
+	[ -z "$_rx" ] || bench "$1" tcp_rx_mbps "$_rx"
+	[ -z "$_tx" ] || bench "$1" tcp_tx_mbps "$_tx"
 }
 
 iperf_arms() {
@@ -238,25 +251,57 @@ swap_arm() {
 }
 
 # --- the run -------------------------------------------------------------
+# driver_arms DRIVER: every arm once on DRIVER; fails if the peer can no
+# longer reach the DUT afterwards.
+driver_arms() {
+	dut_load "$1"
+	static_neighbours
+	pin_irqs
+	ECHO_FRAME=$(pkt build --dst-mac "$(mac_of "$DUT")" --src-mac "$(peer_mac)" \
+		--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" --icmp-echo --payload 56)
+	rm -f $PIN/e1k_drop_stats
+	iperf_arms
+	drop_arms
+	txswap_arm "$(xdp_arm)"
+	icmp_arms
+	swap_arm "$(xdp_arm)"
+	_alive=0
+	peer_alive && _alive=1
+	dut_unload
+	[ "$_alive" = 1 ]
+}
+
+# A round counts only if the peer still reached the DUT after each driver's
+# arms: if the emulator stalled the peer's queue (see peer_reset in lib.sh),
+# the round's figures are thrown away, the peer is reset, and the round runs
+# again, at most $retries times in the whole run.
 modprobe pktgen
 peer_setup
+retries=${BENCH_RETRIES:-3}
 r=1
 while [ "$r" -le "$rounds" ]; do
+	: >"$ROUND_FILE"
+	ok=1
 	for drv in $drivers; do
-		dut_load "$drv"
-		static_neighbours
-		pin_irqs
-		ECHO_FRAME=$(pkt build --dst-mac "$(mac_of "$DUT")" --src-mac "$(peer_mac)" \
-			--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" --icmp-echo --payload 56)
-		rm -f $PIN/e1k_drop_stats
-		iperf_arms
-		drop_arms
-		txswap_arm "$(xdp_arm)"
-		icmp_arms
-		swap_arm "$(xdp_arm)"
-		dut_unload
+		driver_arms "$drv" || {
+			ok=0
+			break
+		}
 	done
-	say "bench round $r of $rounds done"
-	r=$((r + 1))
+	if [ "$ok" = 1 ]; then
+		cat "$ROUND_FILE" >&3
+		say "bench round $r of $rounds done"
+		r=$((r + 1))
+		continue
+	fi
+	say "bench round $r: the peer no longer reaches the DUT after the $drv arms" \
+		"($(dmesg | grep -c 'transmit queue .* timed out') tx timeouts in the log);" \
+		"figures dropped, peer reset"
+	bench_stalls=$((${bench_stalls:-0} + 1))
+	if [ "$bench_stalls" -gt "$retries" ] || ! peer_reset; then
+		fail bench_completed "the peer stalled $bench_stalls times"
+		exit 0
+	fi
 done
+echo "# BENCH run stalls_recovered ${bench_stalls:-0}" >&3
 pass bench_completed
