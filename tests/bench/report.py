@@ -242,6 +242,31 @@ def goals(s):
     return out
 
 
+def rtt_paragraph(s):
+    """What a ping's round trip is made of: the DUT's CPU time per reply is
+    a small part of it; the rest is the emulator moving frames and waking
+    halted vCPUs."""
+    xdp_cpu = s.median("e1k_xdp_native_echo", "echo_cpu_ns")
+    xdp_rtt = s.median("e1k_xdp_native_echo", "rtt_p50_us")
+    parts = []
+    for arm, name in (("e1k_xdp_kernel", "e1k_xdp"), ("e1000_kernel", "the in-tree e1000")):
+        cpu, rtt = s.median(arm, "echo_cpu_ns"), s.median(arm, "rtt_p50_us")
+        if None not in (cpu, rtt, xdp_cpu, xdp_rtt):
+            saved = (cpu - xdp_cpu) / 1000
+            parts.append(f"{saved:.1f} us less than the kernel's echo reply on {name}, "
+                         f"whose p50 RTT is {rtt:,.0f} us ({100 * saved / rtt:.1f}% of it)")
+    if not parts or xdp_cpu is None or xdp_rtt is None:
+        return ""
+    return ("What limits the RTT: the reflector spends "
+            f"{xdp_cpu / 1000:.1f} us of DUT CPU per reply (median under the flood), "
+            f"{'; '.join(parts)}. Its own p50 RTT is {xdp_rtt:,.0f} us: most of a round "
+            "trip is the emulator. "
+            "Under single-threaded TCG a request wakes the DUT's halted vCPU, the reply "
+            "wakes the peer's, and each waits for the one host thread that runs both "
+            "vCPUs and every device model in turn; that wake-up latency, not the "
+            "driver, sets the RTT on this bed.")
+
+
 def write_plot_data(s, path):
     """XDP_DROP at maximum load, one row per arm: label, dropped pps median,
     min, max, then DUT CPU ns/pkt median, min, max."""
@@ -322,7 +347,8 @@ def main():
           "so every cycle the DUT's receive path saves goes to the generator, which "
           "then offers more. Delivered rates therefore measure the whole emulated "
           "system; the DUT CPU time per frame (and the register writes, each a trap "
-          "into the device model) isolate what the driver itself costs.")
+          "into the device model) isolate what the driver itself costs.\n")
+    print(rtt_paragraph(s))
 
 
 if __name__ == "__main__":
