@@ -172,8 +172,6 @@ struct e1k_adapter {
 
 	struct bpf_prog __rcu *xdp_prog;
 	struct e1k_xdp_stats xdp_stats;
-	/* This NAPI poll put XDP_TX frames on the tx ring (poll-local). */
-	bool xdp_tx_in_poll;
 
 	u32 rctl;
 	/* What the MTA holds; valid (with rctl) once rx_mode_synced. */
@@ -266,7 +264,7 @@ void e1k_clean_tx_buffers(struct e1k_adapter *a);
 void e1k_clean_rx_buffers(struct e1k_adapter *a);
 void e1k_alloc_rx_buffers(struct e1k_adapter *a, unsigned int count);
 bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget);
-int e1k_clean_rx_irq(struct e1k_adapter *a, int budget);
+int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx);
 netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 void e1k_tx_bump_tail(struct e1k_adapter *a);
 

@@ -59,12 +59,12 @@ static irqreturn_t e1k_intr(int irq, void *data)
 static int e1k_poll(struct napi_struct *napi, int budget)
 {
 	struct e1k_adapter *a = container_of(napi, struct e1k_adapter, napi);
-	bool tx_done;
+	bool tx_done, xdp_tx;
 	int rx_done;
 
 	tx_done = e1k_clean_tx_irq(a, budget);
-	rx_done = e1k_clean_rx_irq(a, budget);
-	if (a->xdp_tx_in_poll) {
+	rx_done = e1k_clean_rx_irq(a, budget, &xdp_tx);
+	if (xdp_tx) {
 		/*
 		 * Frames this poll bounced with XDP_TX may be done already
 		 * (QEMU's model sends them during the tail write): reclaim
@@ -72,7 +72,6 @@ static int e1k_poll(struct napi_struct *napi, int budget)
 		 * is acked first (writing 1 clears an ICR bit), so a frame
 		 * that completes after the ack raises it anew.
 		 */
-		a->xdp_tx_in_poll = false;
 		e1k_wr_fast(a, E1K_ICR, E1K_INT_TXDW);
 		tx_done = e1k_clean_tx_irq(a, budget) && tx_done;
 	}

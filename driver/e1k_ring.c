@@ -719,7 +719,8 @@ static struct sk_buff *e1k_build_skb(struct xdp_buff *xdp)
 	return skb;
 }
 
-int e1k_clean_rx_irq(struct e1k_adapter *a, int budget)
+/* Receive up to budget frames; *xdp_tx says whether XDP_TX sent any. */
+int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 {
 	struct e1k_rx_ring *ring = &a->rx_ring;
 	struct device *dev = &a->pdev->dev;
@@ -833,6 +834,7 @@ deliver:
 
 	if (xdp_status)
 		e1k_xdp_finish(a, xdp_status);
+	*xdp_tx = xdp_status & E1K_XDP_TX;
 
 	u64_stats_update_begin(&ring->stats.syncp);
 	ring->stats.packets += done;

@@ -131,7 +131,6 @@ void e1k_xdp_finish(struct e1k_adapter *a, unsigned int status)
 		__netif_tx_lock(txq, smp_processor_id());
 		e1k_tx_bump_tail(a);
 		__netif_tx_unlock(txq);
-		a->xdp_tx_in_poll = true;
 	}
 }
 
