@@ -163,6 +163,10 @@ def swap_section(s):
                   "NIC missed (no buffer) per round"], rows)
 
 
+# A generator CPU this busy is saturated: the offered rate is its ceiling.
+GEN_SATURATED_PCT = 90
+
+
 def fmt_pct(v):
     return "-" if v is None else f"{v:.0f}%"
 
@@ -173,7 +177,7 @@ def at_ceiling(s, arm):
     gen = s.median(arm, "echo_gen_busy_pct")
     offered, replies = s.median(arm, "echo_offered_pps"), s.median(arm, "echo_pps")
     return (gen is not None and offered and replies is not None and
-            gen >= 90 and replies >= 0.98 * offered)
+            gen >= GEN_SATURATED_PCT and replies >= 0.98 * offered)
 
 
 def goals(s):
@@ -197,11 +201,11 @@ def goals(s):
     met = None
     if pps_r is not None:
         met = pps_r >= 2.0 or (gen is not None and dut is not None and
-                               gen >= 90 and dut <= 50)
+                               gen >= GEN_SATURATED_PCT and dut <= 50)
     add("XDP_DROP: delivered pps >= 2x generic XDP, or the emulator's ceiling with "
         "the DUT CPU at least half idle",
-        f"{fmt_ratio(pps_r)}; generator CPU {'-' if gen is None else f'{gen:.0f}%'} busy, "
-        f"DUT CPU {'-' if dut is None else f'{dut:.0f}%'} busy", met)
+        f"{fmt_ratio(pps_r)}; generator CPU {fmt_pct(gen)} busy, DUT CPU {fmt_pct(dut)} busy",
+        met)
 
     # Reflection against the kernel's echo reply, on the in-tree e1000 and on
     # e1k_xdp. When the generator is saturated and every request is answered

@@ -172,16 +172,23 @@ echo_flood_arm() {
 	sleep 0.5
 }
 
+# percentile P FILE: the P-th percentile (nearest rank) of FILE, which holds
+# one number per line, sorted.
+percentile() {
+	_pn=$(grep -c . "$2" || true)
+	awk -v k=$(((_pn * $1 + 99) / 100)) 'NR == k { printf "%.0f", $1 }' "$2"
+}
+
 # rtt_arm ARM: 200 pings 10 ms apart, from the peer's CPU (CPU 1); p50 and
 # p99 RTT in microseconds.
 rtt_arm() {
 	# Lost replies are no error here: the RTTs of those that came count.
 	{ in_peer taskset 2 /usr/bin/ping -c 200 -i 0.01 -W 1 "$DUT_IP4" 2>/dev/null || true; } |
-		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n >/tmp/rtt
+		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | awk '{ printf "%.0f\n", $1 * 1000 }' | sort -n >/tmp/rtt
 	_n=$(grep -c . /tmp/rtt || true)
 	[ "$_n" -gt 0 ] || return 0
-	bench "$1" rtt_p50_us "$(awk -v k=$(((_n + 1) / 2)) 'NR == k { printf "%.0f", $1 * 1000 }' /tmp/rtt)"
-	bench "$1" rtt_p99_us "$(awk -v k=$(((_n * 99 + 99) / 100)) 'NR == k { printf "%.0f", $1 * 1000 }' /tmp/rtt)"
+	bench "$1" rtt_p50_us "$(percentile 50 /tmp/rtt)"
+	bench "$1" rtt_p99_us "$(percentile 99 /tmp/rtt)"
 	bench "$1" rtt_replies "$_n"
 }
 
@@ -222,9 +229,8 @@ dut_latency_arm() {
 	# The kprobes go only after the trace is read: it needs their formats.
 	echo >$TR/trace
 	echo >$TR/kprobe_events
-	_n=$(grep -c . /tmp/dut_lat || true)
-	[ "$_n" -gt 0 ] || return 0
-	bench "$1" rtt_dut_p50_us "$(awk -v k=$(((_n + 1) / 2)) 'NR == k' /tmp/dut_lat)"
+	[ -s /tmp/dut_lat ] || return 0
+	bench "$1" rtt_dut_p50_us "$(percentile 50 /tmp/dut_lat)"
 }
 
 icmp_arms() {
