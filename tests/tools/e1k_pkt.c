@@ -4,8 +4,8 @@
  *
  *   e1k-pkt build [options]           print a UDP frame as hex
  *   e1k-pkt send IFACE HEX [--count N] [--rate PPS]
- *   e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P]
- *   e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P]
+ *   e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P] [--icmp-id I]
+ *   e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P] [--icmp-id I]
  *
  *   e1k-pkt udp-recv PORT [--count N] [--timeout MS]
  *
@@ -21,11 +21,13 @@
  * udp-recv binds a UDP socket (IPv4 and IPv6) to PORT and prints the payload
  * of each datagram as hex.
  *
- * recv and xchg print one received frame per line as hex. recv says
+ * recv and xchg print one received frame per line as hex, as it was on the
+ * wire (a VLAN tag the receive path stripped is put back). recv says
  * "listening" on stderr once its socket is bound; xchg opens its capture
  * socket before sending, so no reply can slip past. With --udp-port
  * only UDP frames (IPv4/IPv6, behind up to two VLAN tags) whose source or
- * destination port is P are kept; the frames this host sends are never kept.
+ * destination port is P are kept; with --icmp-id only ICMP/ICMPv6 echo
+ * requests and replies of that id; the frames this host sends are never kept.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -248,16 +250,22 @@ static int open_socket(const char *ifname, int *ifindex)
 	return fd;
 }
 
-/* Does this frame carry UDP with source or destination port @port? */
-static bool udp_port_matches(const uint8_t *f, size_t len, uint16_t port)
+/* What a capture keeps: frames of one UDP port, or ICMP echoes of one id. */
+struct capture_filter {
+	int udp_port;	/* -1: any */
+	int icmp_id;	/* -1: any */
+};
+
+/* The IP protocol of a frame and the offset of its L4 header, behind up to
+ * two VLAN tags; -1 when it is not IPv4/IPv6 or the headers are cut. */
+static int l4_of(const uint8_t *f, size_t len, size_t *l4)
 {
-	size_t off = 12, l4;
+	size_t off = 12;
 	uint16_t type;
-	int proto;
 
 	for (int tags = 0;; tags++) {
 		if (off + 2 > len)
-			return false;
+			return -1;
 		type = (uint16_t)(f[off] << 8 | f[off + 1]);
 		if ((type != ETH_P_8021Q && type != ETH_P_8021AD) || tags == 2)
 			break;
@@ -266,21 +274,42 @@ static bool udp_port_matches(const uint8_t *f, size_t len, uint16_t port)
 	off += 2;
 	if (type == ETH_P_IP) {
 		if (off + 20 > len)
-			return false;
-		proto = f[off + 9];
-		l4 = off + (size_t)(f[off] & 0xf) * 4;
-	} else if (type == ETH_P_IPV6) {
-		if (off + 40 > len)
-			return false;
-		proto = f[off + 6];
-		l4 = off + 40;
-	} else {
-		return false;
+			return -1;
+		*l4 = off + (size_t)(f[off] & 0xf) * 4;
+		return f[off + 9];
 	}
-	if (proto != IPPROTO_UDP || l4 + 8 > len)
-		return false;
-	return (f[l4] << 8 | f[l4 + 1]) == port ||
-	       (f[l4 + 2] << 8 | f[l4 + 3]) == port;
+	if (type == ETH_P_IPV6) {
+		if (off + 40 > len)
+			return -1;
+		*l4 = off + 40;
+		return f[off + 6];
+	}
+	return -1;
+}
+
+static bool filter_matches(const uint8_t *f, size_t len,
+			   const struct capture_filter *cf)
+{
+	size_t l4 = 0;
+	int proto = l4_of(f, len, &l4);
+
+	if (cf->udp_port >= 0) {
+		if (proto != IPPROTO_UDP || l4 + 8 > len)
+			return false;
+		if ((f[l4] << 8 | f[l4 + 1]) != cf->udp_port &&
+		    (f[l4 + 2] << 8 | f[l4 + 3]) != cf->udp_port)
+			return false;
+	}
+	if (cf->icmp_id >= 0) {
+		bool echo4 = proto == IPPROTO_ICMP && l4 + 8 <= len &&
+			     (f[l4] == 8 || f[l4] == 0);
+		bool echo6 = proto == IPPROTO_ICMPV6 && l4 + 8 <= len &&
+			     (f[l4] == 128 || f[l4] == 129);
+
+		if ((!echo4 && !echo6) || (f[l4 + 4] << 8 | f[l4 + 5]) != cf->icmp_id)
+			return false;
+	}
+	return true;
 }
 
 static long now_ms(void)
@@ -291,32 +320,67 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Print up to @count frames received within @timeout_ms; returns how many. */
+/*
+ * Print up to @count frames received within @timeout_ms; returns how many.
+ * Frames are printed as they were on the wire: a VLAN tag that the receive
+ * path took out of the frame (the kernel does, before packet sockets see
+ * it) is put back from the packet's auxiliary data.
+ */
 static unsigned long capture(int fd, unsigned long count, long timeout_ms,
-			     int udp_port)
+			     const struct capture_filter *cf)
 {
-	static uint8_t buf[MAX_FRAME];
+	static uint8_t buf[MAX_FRAME + 4];
 	long deadline = now_ms() + timeout_ms;
 	unsigned long got = 0;
+	int on = 1;
 
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &on, sizeof(on)) < 0)
+		die("PACKET_AUXDATA: %s", strerror(errno));
 	while (got < count) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		} ctl;
 		struct sockaddr_ll from;
-		socklen_t fromlen = sizeof(from);
+		struct iovec iov = { .iov_base = buf + 4, .iov_len = MAX_FRAME };
+		struct msghdr msg = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+		};
 		long left = deadline - now_ms();
+		uint8_t *f = buf + 4;
 		ssize_t n;
 
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
 			break;
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-			     &fromlen);
+		n = recvmsg(fd, &msg, 0);
 		if (n < 0)
 			die("recv: %s", strerror(errno));
 		if (from.sll_pkttype == PACKET_OUTGOING)
 			continue;
-		if (udp_port >= 0 && !udp_port_matches(buf, (size_t)n, (uint16_t)udp_port))
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+			struct tpacket_auxdata aux;
+
+			if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
+				continue;
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+			if (!(aux.tp_status & TP_STATUS_VLAN_VALID) || n < 12)
+				continue;
+			uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ?
+					aux.tp_vlan_tpid : ETH_P_8021Q;
+			memmove(buf, f, 12);
+			f = buf;
+			f[12] = (uint8_t)(tpid >> 8);
+			f[13] = (uint8_t)tpid;
+			f[14] = (uint8_t)(aux.tp_vlan_tci >> 8);
+			f[15] = (uint8_t)aux.tp_vlan_tci;
+			n += 4;
+		}
+		if (!filter_matches(f, (size_t)n, cf))
 			continue;
-		print_hex(buf, (size_t)n);
+		print_hex(f, (size_t)n);
 		got++;
 	}
 	return got;
@@ -427,8 +491,8 @@ static int usage(int rc)
 		"usage: e1k-pkt build --dst-mac M --src-mac M --src-ip A --dst-ip A\n"
 		"                     [--sport P] [--dport P] [--payload N] [--vlan ID]\n"
 		"       e1k-pkt send IFACE HEX [--count N] [--rate PPS]\n"
-		"       e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P]\n"
-		"       e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P]\n"
+		"       e1k-pkt recv IFACE [--count N] [--timeout MS] [--udp-port P] [--icmp-id I]\n"
+		"       e1k-pkt xchg IFACE HEX [--count N] [--timeout MS] [--udp-port P] [--icmp-id I]\n"
 		"       e1k-pkt udp-recv PORT [--count N] [--timeout MS]\n"
 		"build also takes --payload-offset K --fill-head N --fill-tail N --udp-csum0\n"
 		"--icmp-echo\n");
@@ -441,7 +505,8 @@ int main(int argc, char **argv)
 	struct build_opts bo = { .sport = 9999, .dport = 9999, .vlan = -1 };
 	unsigned long count = 1, rate = 0;
 	long timeout_ms = 1000;
-	int udp_port = -1, have_src = 0, have_dst = 0, src_family = 0;
+	struct capture_filter cf = { .udp_port = -1, .icmp_id = -1 };
+	int have_src = 0, have_dst = 0, src_family = 0;
 	const char *cmd, *pos[2] = { NULL, NULL };
 	int npos = 0;
 
@@ -478,7 +543,9 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--timeout"))
 			timeout_ms = (long)parse_num(v, 3600000UL, "--timeout");
 		else if (!strcmp(a, "--udp-port"))
-			udp_port = (int)parse_num(v, 65535, "--udp-port");
+			cf.udp_port = (int)parse_num(v, 65535, "--udp-port");
+		else if (!strcmp(a, "--icmp-id"))
+			cf.icmp_id = (int)parse_num(v, 65535, "--icmp-id");
 		else if (!strcmp(a, "--dst-mac"))
 			parse_mac(v, bo.dst_mac);
 		else if (!strcmp(a, "--src-mac"))
@@ -539,7 +606,7 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(cmd, "xchg"))
 			send_frames(fd, frame, len, count, rate);
-		capture(fd, count, timeout_ms, udp_port);
+		capture(fd, count, timeout_ms, &cf);
 		close(fd);
 		return 0;
 	}
