@@ -719,6 +719,24 @@ static struct sk_buff *e1k_build_skb(struct xdp_buff *xdp)
 	return skb;
 }
 
+/*
+ * With rx tag stripping on (CTRL.VME) the NIC moves an 802.1Q tag from the
+ * frame into the descriptor (8254x manual 3.2.3, "special" field). A program
+ * must see the frame as it was on the wire, and what it transmits must be
+ * what the wire gets: put the tag back in front of the ethertype, in the
+ * headroom. The stack untags a PASSed frame in software.
+ */
+static void e1k_xdp_restore_vlan(struct xdp_buff *xdp, u16 tci)
+{
+	u8 *data = (u8 *)xdp->data - VLAN_HLEN;
+
+	memmove(data, xdp->data, 2 * ETH_ALEN);
+	put_unaligned_be16(ETH_P_8021Q, data + 2 * ETH_ALEN);
+	put_unaligned_be16(tci, data + 2 * ETH_ALEN + 2);
+	xdp->data = data;
+	xdp->data_meta = data;
+}
+
 /* Receive up to budget frames; *xdp_tx says whether XDP_TX sent any. */
 int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 {
@@ -801,7 +819,13 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 
 		xdp_prepare_buff(&xdp, page_address(page), E1K_RX_HEADROOM, len, true);
 		if (prog) {
-			unsigned int verdict = e1k_run_xdp(a, prog, &xdp, page);
+			unsigned int verdict;
+
+			if (status & E1K_RXD_STAT_VP) {
+				e1k_xdp_restore_vlan(&xdp, le16_to_cpu(desc->special));
+				status &= ~E1K_RXD_STAT_VP;
+			}
+			verdict = e1k_run_xdp(a, prog, &xdp, page);
 
 			if (verdict != E1K_XDP_PASS) {
 				xdp_status |= verdict;
