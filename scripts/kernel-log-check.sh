@@ -1,15 +1,92 @@
 #!/usr/bin/env bash
-# Scan kernel logs for signs of a kernel bug: WARN splats, BUG, Oops, general
-# protection faults, lockdep, KASAN, kmemleak and leak reports.
+# Scan guest kernel logs for signs of a bug: WARN splats, BUG, Oops, faults,
+# lockdep, KASAN, kmemleak, hung tasks, RCU stalls, DMAR faults, poisoned or
+# corrupted memory, tx timeouts and device resets, page_pool pages still in
+# flight after unload, netdevs that cannot unregister, segfaulting tools.
 #   kernel-log-check.sh LOG...
-# Prints the offending lines and exits 1 when there are any.
+# Prints each offending line once, prefixed with the suite and test that was
+# running when it appeared ("[suite xdp, test drop] ..."), and exits 1 when
+# there is any.
+#
+# The guest writes position marks into the kernel log ("e1k-mark: suite S",
+# "e1k-mark: test T"); they are never reports. A test that provokes a
+# message on purpose declares it first ("e1k-mark: expect ERE" ...
+# "e1k-mark: expect-end"): inside that window lines matching ERE are
+# accepted, and nothing else is.
 set -euo pipefail
 
-bad='WARNING|BUG|Oops|general protection|lockdep|KASAN|kmemleak|[Ll]eak|Call Trace|cut here|refcount_t|page allocation failure|hung_task|blocked for more than|soft lockup|hard LOCKUP|RCU stall|rcu_sched self-detected'
+# Extended regular expressions, one report class a line. Words that stand
+# inside harmless ones are anchored ("DEBUG" is not a BUG).
+read -r -d '' bad <<'EOF' || true
+WARNING:
+(^|[^A-Za-z_])BUG([: ]|$)
+Oops
+general protection
+double fault
+lockdep
+possible (recursive|circular) locking
+KASAN
+kmemleak
+UBSAN
+[Ll]eak
+Call Trace
+cut here
+refcount_t
+page allocation failure
+hung_task
+blocked for more than
+soft lockup
+hard LOCKUP
+RCU stall
+rcu_sched self-detected
+rcu: INFO
+DMAR:.*fault
+DMAR: \[DMA
+DMA-API
+Bad page
+[Cc]orrupt
+[Pp]oison
+NETDEV WATCHDOG
+tx timeout
+resetting the device
+reset failed
+cannot restart
+stalled pool shutdown
+unregister_netdevice: waiting for
+segfault at
+e1k-report:
+EOF
 
-# The same line often stands in both the console and the dmesg copy.
-found=$(cat "$@" | tr -d '\r' | grep -E "$bad" | awk '!seen[$0]++' || true)
-if [ -n "$found" ]; then
-	echo "$found"
-	exit 1
-fi
+awk -v bad="$bad" '
+BEGIN {
+	n = split(bad, pat, "\n")
+	suite = "boot"; test = "-"; expect = ""
+}
+FNR == 1 { suite = "boot"; test = "-"; expect = "" }
+{
+	sub(/\r$/, "")
+	line = $0
+	# The text after the printk timestamp, if any.
+	text = line
+	sub(/^\[ *[0-9.]+\] /, "", text)
+	# The boot command line names instruments (page_poison=...): no report.
+	if (text ~ /^(Kernel )?[Cc]ommand line:/) next
+	if (match(text, /e1k-mark: /)) {
+		m = substr(text, RSTART + RLENGTH)
+		if (m ~ /^suite /) { suite = substr(m, 7); test = "-"; expect = "" }
+		else if (m ~ /^test /) test = substr(m, 6)
+		else if (m ~ /^expect-end/) expect = ""
+		else if (m ~ /^expect /) expect = substr(m, 8)
+		next
+	}
+	hit = 0
+	for (i = 1; i <= n; i++)
+		if (pat[i] != "" && text ~ pat[i]) { hit = 1; break }
+	if (!hit) next
+	if (expect != "" && text ~ expect) next
+	if (seen[text]++) next
+	printf "[suite %s, test %s] %s\n", suite, test, text
+	found = 1
+}
+END { exit found ? 1 : 0 }
+' "$@"

@@ -10,6 +10,8 @@ set -eu
 set -o pipefail
 
 E1K=/opt/e1k
+# shellcheck source=tests/vm/limits.sh
+. $E1K/tests/vm/limits.sh
 
 # busybox sh runs its own applets before searching PATH; functions come first,
 # so these make the suites call the real tools.
@@ -40,11 +42,103 @@ show() {
 	"$@" 2>&1 | sed 's/^/#     /' >&3
 }
 
-# check NAME REASON CMD...: one test from one command's exit status.
+# check NAME REASON CMD...: one test from one command's exit status. CMD runs
+# in a subshell with errexit on, and not inside an `if`: sh switches errexit
+# off for a whole function called as a condition, so a failing step that
+# lacks its own `|| return 1` would be ignored. Here any failing command
+# fails the test. The body's stderr goes to the console; its last line
+# completes the FAIL reason. The kernel log gets a marker per test, so that
+# a report in it can be tied to the test that was running.
 check() {
 	_name=$1 _why=$2
 	shift 2
-	if "$@"; then pass "$_name"; else fail "$_name" "$_why"; fi
+	kmsg_mark "test $TEST_PREFIX$_name"
+	set +e
+	(
+		set -e
+		"$@"
+	) 2>/tmp/check.err
+	_rc=$?
+	set -e
+	cat /tmp/check.err >&2
+	if [ "$_rc" -eq 0 ]; then
+		pass "$_name"
+	else
+		_last=$(grep . /tmp/check.err | tail -n 1 | cut -c1-200)
+		fail "$_name" "$_why${_last:+ [$_last]}"
+	fi
+}
+
+# kmsg_mark TEXT: a line in the kernel log ("e1k-mark: TEXT") that the
+# host's log check reads as a position, never as a report.
+kmsg_mark() { echo "e1k-mark: $*" >/dev/kmsg; }
+
+# kmsg_expect PATTERN / kmsg_expect_end: a test that provokes a kernel
+# message on purpose (a tx timeout) declares it; between the two marks the
+# host's log check accepts lines matching PATTERN (an extended regular
+# expression), and nothing else.
+kmsg_expect() { kmsg_mark "expect $*"; }
+kmsg_expect_end() { kmsg_mark "expect-end"; }
+
+# ping_all WHERE N DEST [OPTION...]: N echo requests from WHERE (dut or
+# peer) to DEST, every one answered, none twice. (ping's exit status is 0
+# as soon as one reply of N came back.)
+ping_all() {
+	_ping_run "$@" || return 1
+	if [ "$_p_tx" != "$2" ] || [ "$_p_rx" != "$2" ] || [ "$_p_dup" != 0 ]; then
+		echo "ping $_p_args from $1: $_p_rx of $_p_tx answered (want $2), $_p_dup duplicates" >&2
+		return 1
+	fi
+}
+# ping_none WHERE N DEST [OPTION...]: N echo requests, none answered.
+ping_none() {
+	_ping_run "$@" || return 1
+	if [ "$_p_tx" != "$2" ] || [ "$_p_rx" != 0 ]; then
+		echo "ping $_p_args from $1: $_p_rx of $_p_tx answered (want none)" >&2
+		return 1
+	fi
+}
+_ping_run() {
+	_p_where=$1 _p_n=$2 _p_dst=$3
+	shift 3
+	_p_args="$* $_p_dst"
+	case "$_p_where" in
+	dut) _p_out=$(/usr/bin/ping -c "$_p_n" -i 0.2 -W 2 "$@" "$_p_dst" 2>&1) ;;
+	peer) _p_out=$(in_peer /usr/bin/ping -c "$_p_n" -i 0.2 -W 2 "$@" "$_p_dst" 2>&1) ;;
+	*) echo "ping_all/ping_none: WHERE is dut or peer, not '$_p_where'" >&2; return 1 ;;
+	esac
+	_p_tx=$(echo "$_p_out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+	_p_rx=$(echo "$_p_out" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	_p_dup=$(echo "$_p_out" | sed -n 's/.* +\([0-9]*\) duplicates.*/\1/p')
+	: "${_p_dup:=0}"
+	if [ -z "$_p_tx" ] || [ -z "$_p_rx" ]; then
+		echo "ping $_p_args from $_p_where: no summary ($(echo "$_p_out" | tail -n 1))" >&2
+		return 1
+	fi
+}
+
+# iperf_server PORT ADDR [--many]: an iperf3 server on ADDR:PORT for one
+# test (or, with --many, for any number), in the background, its pid in
+# /tmp/iperf3.PORT.pid; returns once it listens.
+iperf_server() {
+	rm -f "/tmp/iperf3.$1.pid"
+	_once=-1
+	[ "${3:-}" != --many ] || _once=
+	# shellcheck disable=SC2086 # $_once is an option or nothing
+	iperf3 -s $_once -D -B "$2" -p "$1" -I "/tmp/iperf3.$1.pid" >/dev/null 2>&1
+	wait_for 5 tcp_listening "$1" || { echo "iperf3 server on $2:$1 did not start" >&2; return 1; }
+}
+# iperf_server_stop PORT: stop that server if it still runs (by its pid).
+iperf_server_stop() {
+	if [ -s "/tmp/iperf3.$1.pid" ]; then
+		kill "$(cat "/tmp/iperf3.$1.pid")" 2>/dev/null || true
+	fi
+	rm -f "/tmp/iperf3.$1.pid"
+}
+# tcp_listening PORT: a TCP socket listens on PORT in this namespace.
+tcp_listening() {
+	awk -v p="$(printf ':%04X' "$1")" 'FNR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' \
+		/proc/net/tcp /proc/net/tcp6
 }
 
 # Run a command inside the peer namespace. nsenter keeps /sys and bpffs shared

@@ -6,11 +6,10 @@
 # shellcheck source=tests/vm/lib.sh
 . /opt/e1k/tests/vm/lib.sh
 
-if ! net_setup "$E1K_DRIVER"; then
-	fail driver_ethtool_setup "could not bring up DUT ($E1K_DRIVER) and peer"
-	exit 0
-fi
-in_peer ping -c 2 -i 0.2 -W 2 "$DUT_IP4" >/dev/null || true
+# Outside any test, with errexit on: a failed setup ends the suite, and
+# its tests count as not reported.
+net_setup "$E1K_DRIVER"
+ping_all peer 2 "$DUT_IP4" # resolves ARP both ways
 
 # field NAME: the value after "NAME:" in ethtool's output on stdin.
 field() {
@@ -43,22 +42,43 @@ check drv_ethtool_link "ethtool: not 1000Mb/s full duplex with link" link_ok
 nway_ok() {
 	ethtool -r "$DUT" || { echo "ethtool -r refused" >&2; return 1; }
 	sleep 1
-	wait_for 10 carrier_up "$DUT" && sleep 1 &&
-		in_peer ping -c 3 -i 0.2 -W 3 "$DUT_IP4" >/dev/null
+	wait_for 10 carrier_up "$DUT"
+	sleep 1
+	ping_all peer 3 "$DUT_IP4"
 }
 check drv_ethtool_r "ethtool -r: link or traffic did not come back" nway_ok
 
+# ethtool -S counts exactly: 200 frames of 106 bytes each way (fixed
+# neighbours, no reply: nothing else on the wire), in the driver's software counters
+# and the NIC's own statistics registers alike.
 stats_ok() {
-	_s=$(ethtool -S "$DUT") || return 1
+	_s=$(ethtool -S "$DUT")
 	for _k in rx_packets rx_bytes tx_packets tx_bytes hw_rx_good_packets \
 		hw_tx_good_packets hw_rx_missed; do
 		echo "$_s" | grep -Eq "^ +$_k: [0-9]+$" ||
 			{ echo "ethtool -S has no numeric $_k" >&2; return 1; }
 	done
-	[ "$(dut_ethstat rx_packets)" -gt 0 ] && [ "$(dut_ethstat tx_packets)" -gt 0 ] &&
-		[ "$(dut_ethstat hw_rx_good_packets)" -gt 0 ]
+	static_neighbours
+	sleep 1
+	for _k in rx_packets rx_bytes tx_packets tx_bytes hw_rx_good_packets hw_tx_good_packets; do
+		eval "_b_$_k=\$(dut_ethstat $_k)"
+	done
+	# To an address neither side has: dropped without an ICMP error, which
+	# would add frames to the counts.
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(pkt build --dst-mac "$(mac_of "$DUT")" \
+		--src-mac "$(peer_mac)" --src-ip "$PEER_IP4" --dst-ip 10.11.0.99 --payload 64)" \
+		--count 200 --rate 2000
+	"$E1K/bin/e1k-pkt" send "$DUT" "$(pkt build --dst-mac "$(peer_mac)" --src-mac "$(mac_of "$DUT")" \
+		--src-ip "$DUT_IP4" --dst-ip 10.11.0.99 --payload 64)" --count 200 --rate 2000
+	sleep 0.5
+	for _kv in rx_packets=200 rx_bytes=21200 tx_packets=200 tx_bytes=21200 \
+		hw_rx_good_packets=200 hw_tx_good_packets=200; do
+		_k=${_kv%%=*}
+		eval "_d=\$((\$(dut_ethstat $_k) - _b_$_k))"
+		[ "$_d" -eq "${_kv#*=}" ] || { echo "$_k moved by $_d, want ${_kv#*=}" >&2; return 1; }
+	done
 }
-check drv_ethtool_S "ethtool -S lacks counters or they did not move" stats_ok
+check drv_ethtool_S "ethtool -S lacks counters or they did not count 200 frames each way exactly" stats_ok
 
 # ring RX TX: what ethtool -g reports as current.
 rings() { ethtool -g "$DUT" | awk '/^Current/ { c = 1 } c && /^RX:/ { r = $2 } c && /^TX:/ { t = $2 } END { print r, t }'; }
@@ -73,7 +93,8 @@ resize_ok() {
 	ethtool -G "$DUT" rx 8 2>/dev/null && { echo "rx 8 accepted" >&2; return 1; }
 	ethtool -G "$DUT" tx 100000 2>/dev/null && { echo "tx 100000 accepted" >&2; return 1; }
 	[ "$(rings)" = "512 128" ] || { echo "rings changed by a refused -G" >&2; return 1; }
-	wait_for 10 carrier_up "$DUT" && in_peer ping -c 3 -i 0.2 -W 3 "$DUT_IP4" >/dev/null
+	wait_for 10 carrier_up "$DUT"
+	ping_all peer 3 "$DUT_IP4"
 }
 check drv_ethtool_G "ethtool -G resize or range checks failed" resize_ok
 
@@ -82,12 +103,11 @@ check drv_ethtool_G "ethtool -G resize or range checks failed" resize_ok
 resize_under_traffic() {
 	# Bounded by timeout: a stalled connection fails the test (with the
 	# driver's counters on the console) instead of hanging the VM.
-	in_peer timeout 20 ping -f -w 12 "$DUT_IP4" >/dev/null 2>&1 &
-	_fl=$!
-	iperf3 -s -1 -D -B "$DUT_IP4" >/dev/null 2>&1
-	sleep 0.3
-	in_peer timeout 30 iperf3 -c "$DUT_IP4" -t 10 -R >/dev/null 2>&1 &
-	_ip=$!
+	in_peer_bg timeout 20 /usr/bin/ping -f -w 12 "$DUT_IP4" >/dev/null 2>&1 # lint: background load, its replies are not the point
+	_fl=$BG_PID
+	iperf_server 5201 "$DUT_IP4"
+	in_peer_bg timeout 30 iperf3 -c "$DUT_IP4" -t 10 -R >/dev/null 2>&1
+	_ip=$BG_PID
 	_ok=0
 	for _r in "128 1024" "4096 80" "256 256" "1024 512" "256 256"; do
 		# shellcheck disable=SC2086 # two words: rx and tx
@@ -98,15 +118,14 @@ resize_under_traffic() {
 	_iprc=0
 	wait "$_ip" || _iprc=$?
 	wait "$_fl" || true
-	killall iperf3 2>/dev/null || true
+	iperf_server_stop 5201
 	if [ "$_iprc" -ne 0 ]; then
 		echo "iperf3 -R across the resizes exited $_iprc" >&2
 		_ok=1
 	fi
 	if [ "$_ok" = 0 ] && [ "$(rings)" = "256 256" ] &&
 		wait_for 10 carrier_up "$DUT" &&
-		in_peer ping -c 3 -i 0.2 -W 3 "$DUT_IP4" >/dev/null &&
-		ping -c 3 -i 0.2 -W 3 "$PEER_IP4" >/dev/null; then
+		ping_all peer 3 "$DUT_IP4" && ping_all dut 3 "$PEER_IP4"; then
 		return 0
 	fi
 	dut_diag
@@ -123,29 +142,46 @@ offloads_ok() {
 			{ echo "$_f is not on" >&2; return 1; }
 	done
 	# Toggling TSO and checksums off and back, with traffic after each.
-	ethtool -K "$DUT" tso off tx off sg off || return 1
-	ping -c 2 -i 0.2 -W 3 -s 4000 "$PEER_IP4" >/dev/null || return 1
-	ethtool -K "$DUT" tso on tx on sg on || return 1
-	ping -c 2 -i 0.2 -W 3 -s 4000 "$PEER_IP4" >/dev/null
+	ethtool -K "$DUT" tso off tx off sg off
+	ping_all dut 2 "$PEER_IP4" -s 4000
+	ethtool -K "$DUT" tso on tx on sg on
+	ping_all dut 2 "$PEER_IP4" -s 4000
 }
 check drv_ethtool_k "ethtool -k/-K: offloads missing or toggling broke traffic" offloads_ok
 
+# The raw dump is the driver's register list (e1k_ethtool.c), 23 words:
+# CTRL STATUS RCTL RDLEN ... TDLEN (13th) ... VET (21st) RAL0 RAH0. The
+# values must be the device's live state: link up full duplex, receiver on,
+# ring lengths as ethtool -g says, the 802.1Q ethertype, our MAC address.
 regs_ok() {
-	_n=$(ethtool -d "$DUT" raw on | wc -c)
-	_len=$(ethtool -i "$DUT" | field supports-register-dump)
-	[ "$_len" = yes ] && [ "$_n" -ge 64 ] && [ $((_n % 4)) -eq 0 ] &&
-		ethtool -d "$DUT" | grep -q .
+	ethtool -d "$DUT" raw on >/tmp/regs.bin
+	[ "$(wc -c </tmp/regs.bin)" -eq 92 ] || { echo "dump of $(wc -c </tmp/regs.bin) bytes, want 92" >&2; return 1; }
+	# shellcheck disable=SC2046 # one word a register
+	set -- $(od -An -v -tx4 /tmp/regs.bin)
+	_want_ral=$(mac_of "$DUT" | awk -F: '{ print $4 $3 $2 $1 }')
+	_want_rah=$(mac_of "$DUT" | awk -F: '{ print "8000" $6 $5 }')
+	# shellcheck disable=SC2046 # two words
+	set -- "$@" $(rings)
+	[ $((0x$2 & 3)) -eq 3 ] || { echo "STATUS $2: link not up full duplex" >&2; return 1; }
+	[ $((0x$3 & 2)) -eq 2 ] || { echo "RCTL $3: receiver off" >&2; return 1; }
+	[ $((0x$4)) -eq $((${24} * 16)) ] || { echo "RDLEN $4 for ${24} descriptors" >&2; return 1; }
+	[ $((0x${13})) -eq $((${25} * 16)) ] || { echo "TDLEN ${13} for ${25} descriptors" >&2; return 1; }
+	[ $((0x${21})) -eq 33024 ] || { echo "VET ${21}, want 8100" >&2; return 1; }
+	if [ "${22}" != "$_want_ral" ] || [ "${23}" != "$_want_rah" ]; then
+		echo "RAL0/RAH0 ${22}/${23}, want $_want_ral/$_want_rah" >&2
+		return 1
+	fi
 }
-check drv_ethtool_d "ethtool -d: no register dump" regs_ok
+check drv_ethtool_d "ethtool -d: the register dump is not the device's live state" regs_ok
 
 coalesce_ok() {
 	_old=$(ethtool -c "$DUT" | field rx-usecs)
-	ethtool -C "$DUT" rx-usecs 100 || return 1
+	ethtool -C "$DUT" rx-usecs 100
 	[ "$(ethtool -c "$DUT" | field rx-usecs)" = 100 ] ||
 		{ echo "rx-usecs reads back $(ethtool -c "$DUT" | field rx-usecs)" >&2; return 1; }
-	ping -c 3 -i 0.2 -W 3 "$PEER_IP4" >/dev/null || return 1
-	ethtool -C "$DUT" rx-usecs 0 || return 1
-	ping -c 3 -i 0.2 -W 3 "$PEER_IP4" >/dev/null || return 1
+	ping_all dut 3 "$PEER_IP4"
+	ethtool -C "$DUT" rx-usecs 0
+	ping_all dut 3 "$PEER_IP4"
 	ethtool -C "$DUT" rx-usecs 100000 2>/dev/null && { echo "rx-usecs 100000 accepted" >&2; return 1; }
 	ethtool -C "$DUT" rx-usecs "$_old"
 }
@@ -160,25 +196,34 @@ check drv_ethtool_msglvl "ethtool -s msglvl not applied" msglvl_ok
 
 # Promiscuous and all-multicast on and off keep traffic flowing.
 rxmode_ok() {
-	ip link set dev "$DUT" promisc on && ip link set dev "$DUT" allmulticast on &&
-		in_peer ping -c 2 -i 0.2 -W 3 "$DUT_IP4" >/dev/null &&
-		ip link set dev "$DUT" promisc off && ip link set dev "$DUT" allmulticast off &&
-		in_peer ping -c 2 -i 0.2 -W 3 "$DUT_IP4" >/dev/null
+	ip link set dev "$DUT" promisc on
+	ip link set dev "$DUT" allmulticast on
+	ping_all peer 2 "$DUT_IP4"
+	ip link set dev "$DUT" promisc off
+	ip link set dev "$DUT" allmulticast off
+	ping_all peer 2 "$DUT_IP4"
 }
 check drv_rx_mode "promisc/allmulti toggles broke traffic" rxmode_ok
 
 # The peer resolves the DUT afresh (an earlier suite may have left a
 # permanent entry) and must reach it at the new address, then the old one.
 peer_forget_dut() { in_peer ip neigh del "$DUT_IP4" dev "$PEER_IF" 2>/dev/null || true; }
+# peer_sees_dut_at MAC: the peer resolved the DUT's address to MAC (the
+# ARP reply came from the DUT's new address, the NIC filtered for it).
+peer_sees_dut_at() {
+	in_peer ip neigh show "$DUT_IP4" dev "$PEER_IF" | grep -q "lladdr $1 " ||
+		{ echo "the peer resolved $DUT_IP4 to '$(in_peer ip neigh show "$DUT_IP4" dev "$PEER_IF")', want $1" >&2; return 1; }
+}
 macaddr_ok() {
 	_m=$(mac_of "$DUT")
-	ip link set dev "$DUT" address 02:e1:00:00:00:42 || return 1
+	ip link set dev "$DUT" address 02:e1:00:00:00:42
 	peer_forget_dut
-	in_peer ping -c 2 -i 0.2 -W 3 "$DUT_IP4" >/dev/null ||
-		{ echo "no reply at the new MAC" >&2; ip link set dev "$DUT" address "$_m"; return 1; }
-	ip link set dev "$DUT" address "$_m" || return 1
+	ping_all peer 2 "$DUT_IP4" || { ip link set dev "$DUT" address "$_m"; return 1; }
+	peer_sees_dut_at 02:e1:00:00:00:42 || { ip link set dev "$DUT" address "$_m"; return 1; }
+	ip link set dev "$DUT" address "$_m"
 	peer_forget_dut
-	in_peer ping -c 2 -i 0.2 -W 3 "$DUT_IP4" >/dev/null
+	ping_all peer 2 "$DUT_IP4"
+	peer_sees_dut_at "$_m"
 }
 check drv_set_mac "traffic failed after changing the MAC address" macaddr_ok
 

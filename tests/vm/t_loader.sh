@@ -10,10 +10,9 @@ L=$E1K/bin/e1k-xdp-loader
 BPF=$E1K/bpf
 jq() { /usr/bin/jq "$@"; }
 
-if ! net_setup "$E1K_DRIVER"; then
-	fail loader_setup "could not bring up DUT ($E1K_DRIVER) and peer"
-	exit 0
-fi
+# Outside any test, with errexit on: a failed setup ends the suite, and
+# its tests count as not reported.
+net_setup "$E1K_DRIVER"
 static_neighbours
 case "$DUT_DRIVER" in
 e1k_xdp) LMODE=native ;;
@@ -22,19 +21,18 @@ esac
 
 # expect_rc NAME WANT_RC PATTERN CMD...: exit code and a stderr message.
 expect_rc() {
-	_name=$1 _want=$2 _pat=$3
-	shift 3
-	set +e
-	"$@" >/tmp/out 2>/tmp/err
-	_rc=$?
-	set -e
-	if [ "$_rc" -ne "$_want" ]; then
-		fail "$_name" "exit $_rc, want $_want ($(head -c 200 /tmp/err))"
-	elif [ -n "$_pat" ] && ! grep -q "$_pat" /tmp/err; then
-		fail "$_name" "stderr lacks '$_pat': $(head -c 200 /tmp/err)"
-	else
-		pass "$_name"
-	fi
+	_name=$1
+	shift
+	check "$_name" "wrong exit code or message" rc_body "$@"
+}
+rc_body() {
+	_want=$1 _pat=$2
+	shift 2
+	_rc=0
+	"$@" >/tmp/out 2>/tmp/err || _rc=$?
+	[ "$_rc" -eq "$_want" ] || { echo "exit $_rc, want $_want ($(head -c 200 /tmp/err))" >&2; return 1; }
+	[ -z "$_pat" ] || grep -q "$_pat" /tmp/err ||
+		{ echo "stderr lacks '$_pat': $(head -c 200 /tmp/err)" >&2; return 1; }
 }
 xdp_prog_id() { ip -d link show dev "$DUT" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n1; }
 
@@ -87,8 +85,18 @@ force_replace() {
 	$L attach "$DUT" pass --mode $LMODE --force >/dev/null && $L status "$DUT" | grep -q e1k_pass
 }
 check loader_force_replace "--force did not replace the program" force_replace
-status_all_json() { $L --json status | jq -e 'type == "array" and length >= 2' >/dev/null; }
-check loader_status_all_json "status --json of all interfaces is not a JSON array" status_all_json
+# One entry per interface of this namespace, in no particular order: the
+# DUT with its program, every other one without.
+status_all_json() {
+	$L --json status >/tmp/all.json
+	_want=$(for _d in /sys/class/net/*; do basename "$_d"; done | sort | tr '\n' ' ')
+	_got=$(jq -r '.[].interface' /tmp/all.json | sort | tr '\n' ' ')
+	[ "$_got" = "$_want" ] || { echo "interfaces '$_got', want '$_want'" >&2; return 1; }
+	jq -e --arg d "$DUT" --argjson id "$(xdp_prog_id)" \
+		'all(.[]; if .interface == $d then .id == $id and .name == "e1k_pass" else .mode == "none" end)' \
+		/tmp/all.json >/dev/null || { echo "entries wrong: $(cat /tmp/all.json)" >&2; return 1; }
+}
+check loader_status_all_json "status --json of all interfaces is not one entry per interface" status_all_json
 detach_ok() { $L detach "$DUT" >/dev/null && [ -z "$(xdp_prog_id)" ]; }
 check loader_detach "detach left a program attached" detach_ok
 
@@ -119,25 +127,39 @@ rm -f /sys/fs/bpf/tc/globals/e1k_drop_stats
 check loader_stats_ip_attached "stats of an ip-attached program" \
 	stats_burst "ip link set dev $DUT $(xdp_mode) obj $BPF/xdp_drop.bpf.o sec xdp"
 
+# Sampling while the peer sends 500 frames a second and the drop program is
+# replaced by the pass program: the samples show the first program, then the
+# second (never back), each counting what it did with the traffic.
 stats_follows_replace() {
-	$L attach "$DUT" drop --mode $LMODE >/dev/null || return 1
+	rm -f /sys/fs/bpf/tc/globals/e1k_drop_stats /sys/fs/bpf/tc/globals/e1k_pass_stats
+	$L attach "$DUT" drop --mode $LMODE >/dev/null
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 1750 --rate 500
+	_tx=$BG_PID
 	$L --json stats "$DUT" --interval 0.5 --count 6 >/tmp/stats.jsonl &
 	_st=$!
 	sleep 1.2
 	ip -force link set dev "$DUT" "$(xdp_mode)" obj $BPF/xdp_pass.bpf.o sec xdp
 	wait "$_st" || { echo "stats exited non-zero" >&2; return 1; }
+	wait "$_tx"
 	$L detach "$DUT" >/dev/null
 	[ "$(grep -c . /tmp/stats.jsonl)" -eq 6 ] || { echo "not 6 samples" >&2; return 1; }
-	# Every line is a JSON object; two programs were seen, in order.
-	[ "$(jq -s 'map(.prog_id) | unique | length' /tmp/stats.jsonl)" -eq 2 ] || return 1
-	jq -s -e 'all(.[]; .actions.drop.packets >= 0 and (.actions | length) == 5)' /tmp/stats.jsonl >/dev/null
+	jq -s -e '
+		(map(.prog_id) | unique | length) == 2 and
+		(. as $s | [range(1; length) | select($s[.].prog_id != $s[. - 1].prog_id)] | length) == 1 and
+		all(.[]; (.actions | length) == 5) and
+		(.[0].prog_id as $a | map(select(.prog_id == $a)) |
+			(.[-1].actions.drop.packets > .[0].actions.drop.packets) and
+			all(.[]; .actions.pass.packets == 0)) and
+		(.[-1].prog_id as $b | map(select(.prog_id == $b)) |
+			(.[-1].actions.pass.packets > 0) and all(.[]; .actions.drop.packets == 0))' \
+		/tmp/stats.jsonl >/dev/null || { echo "samples: $(cat /tmp/stats.jsonl)" >&2; return 1; }
 }
 check loader_stats_follows_replacement "stats did not follow a replaced program" stats_follows_replace
 
 stats_rates() {
 	$L attach "$DUT" drop --mode $LMODE >/dev/null || return 1
-	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 3000 --rate 1000 &
-	_tx=$!
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 3000 --rate 1000
+	_tx=$BG_PID
 	$L --json stats "$DUT" --interval 1 --count 3 >/tmp/rates.jsonl
 	wait "$_tx"
 	$L detach "$DUT" >/dev/null
@@ -150,12 +172,11 @@ check loader_stats_rates "the drop rate is far from the 1000 pps sent" stats_rat
 
 stats_not_ours() {
 	ip link set dev "$DUT" "$(xdp_mode)" obj "$TOBJ/xdp_t_pass.bpf.o" sec xdp
-	set +e
-	$L stats "$DUT" 2>/tmp/err
-	_rc=$?
-	set -e
+	_rc=0
+	$L stats "$DUT" 2>/tmp/err || _rc=$?
 	ip link set dev "$DUT" "$(xdp_mode)" off
-	[ "$_rc" -eq 1 ] && grep -q "not one of ours" /tmp/err
+	[ "$_rc" -eq 1 ] || { echo "exit $_rc, want 1" >&2; return 1; }
+	grep -q "not one of ours" /tmp/err || { echo "stderr: $(head -c 200 /tmp/err)" >&2; return 1; }
 }
 check loader_stats_foreign_program "a program without our maps was not refused clearly" stats_not_ours
 
@@ -165,11 +186,8 @@ $L attach "$DUT" drop --mode $LMODE >/dev/null
 expect_rc filter_wrong_program 1 "not the e1k filter" $L filter list "$DUT"
 $L detach "$DUT" >/dev/null
 rm -f /sys/fs/bpf/tc/globals/e1k_filt_*
-if ! $L attach "$DUT" filter --mode $LMODE >/dev/null; then
-	fail filter_attach "the filter did not attach"
-	dut_unload
-	exit 0
-fi
+# Outside any test: a filter that does not attach ends the suite.
+$L attach "$DUT" filter --mode $LMODE >/dev/null
 
 rules_json() { $L --json filter list "$DUT"; }
 check filter_empty "a new filter is not empty with policy allow" \
@@ -180,13 +198,10 @@ expect_rc filter_bad_word 2 "unknown word" $L filter add "$DUT" deny from 10.0.0
 check filter_bad_syntax_changed_nothing "a refused rule changed the rules" \
 	test "$(rules_json | jq -c .rules)" = "$before"
 
-pings_ok() { in_peer ping -c 3 -i 0.2 -W 1 "$DUT_IP4" >/dev/null 2>&1; }
+pings_ok() { ping_all peer 3 "$DUT_IP4"; }
 deny_icmp() {
 	$L filter add "$DUT" deny src "$PEER_IP4/32" icmp >/dev/null || return 1
-	! in_peer ping -c 5 -i 0.2 -W 1 "$DUT_IP4" >/dev/null 2>&1 || {
-		echo "pings still answered" >&2
-		return 1
-	}
+	ping_none peer 5 "$DUT_IP4" -W 1
 	_h=$(rules_json | jq '.rules[0].packets')
 	[ "$_h" -eq 5 ] || { echo "rule hits $_h, want 5" >&2; return 1; }
 	[ "$(rules_json | jq -r '.rules[0].rule')" = "deny src $PEER_IP4/32 icmp" ]

@@ -1,0 +1,136 @@
+#!/bin/sh
+# shellcheck shell=sh
+# The state every guest suite starts from, restored and then checked (run
+# by the guest's /init before each suite and after the last one):
+#   - no process but init and kernel threads (a suite's background flood,
+#     capture or iperf3 server does not run into the next suite);
+#   - the DUT unbound (no e1k_xdp, no e1000), so no XDP program either;
+#   - no network namespace; the virtio-net NIC back in the root namespace,
+#     down, no addresses, MTU 1500; no virtual links (veth, VLAN);
+#   - nothing pinned in bpffs, nothing in /tmp, tracing off.
+# Prints what it had to undo as "# " notes on fd 3 and what it could not
+# restore on stdout; exits 1 when the state is not the known one.
+set -u
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# busybox sh runs its own applets before PATH: the real ip, by function.
+ip() { /usr/sbin/ip "$@"; }
+
+note() { echo "# bed_reset: $*" >&3; }
+# names DIR: the entries of DIR, each followed by a space.
+names() { for _f in "$1"/*; do [ -e "$_f" ] && printf '%s ' "${_f##*/}"; done; }
+
+# Processes: all but init, this script, its parent (the shell that runs it
+# for init) and what this script itself runs.
+ours() {
+	_q=$1
+	while [ "$_q" -gt 1 ]; do
+		[ "$_q" = $$ ] && return 0
+		read -r _st 2>/dev/null <"/proc/$_q/stat" || return 1
+		_st=${_st##*) }
+		# shellcheck disable=SC2086 # fields are words
+		set -- $_st
+		_q=$2
+	done
+	return 1
+}
+others() {
+	for _p in /proc/[0-9]*; do
+		_pid=${_p#/proc/}
+		case "$_pid" in 1 | "$PPID") continue ;; esac
+		ours "$_pid" && continue
+		# Kernel threads have an empty command line (and /proc files
+		# all say size 0, so read it).
+		_cmd=$(tr '\0' ' ' 2>/dev/null <"$_p/cmdline" | cut -c1-40)
+		[ -n "$_cmd" ] || continue
+		printf '%s:%s ' "$_pid" "$_cmd"
+	done
+}
+pids() { others | tr ' ' '\n' | cut -d: -f1; }
+left=$(others)
+if [ -n "$left" ]; then
+	note "killing $left"
+	# shellcheck disable=SC2046 # one pid a word
+	kill -9 $(pids) 2>/dev/null
+	sleep 0.2
+fi
+
+for m in e1k_xdp e1000; do
+	if [ -d "/sys/module/$m" ]; then
+		rmmod "$m" || echo "rmmod $m failed"
+	fi
+done
+
+# Every suite has the peer's namespace; any other is a leftover.
+ns=$(names /run/netns)
+for n in $ns; do
+	ip netns del "$n"
+	[ "$n" = peer ] || note "deleted namespace $n"
+done
+
+# Virtual links in the root namespace (no device behind them), but lo.
+for d in /sys/class/net/*; do
+	n=$(basename "$d")
+	[ "$n" = lo ] || [ -e "$d/device" ] && continue
+	note "deleting link $n"
+	ip link del "$n" 2>/dev/null
+done
+
+# The virtio NIC: moved back to the root namespace when its namespace went
+# (asynchronously: wait for it).
+virtio_if() {
+	for _d in /sys/class/net/*; do
+		[ "$(basename "$(readlink "$_d/device/driver" 2>/dev/null)")" = virtio_net ] &&
+			basename "$_d" && return 0
+	done
+	return 1
+}
+if [ -d /sys/module/virtio_net ]; then
+	n=50
+	while ! virtio_if >/dev/null && [ $n -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	if v=$(virtio_if); then
+		ip link set dev "$v" down
+		ip addr flush dev "$v"
+		ip link set dev "$v" mtu 1500
+	fi
+fi
+
+pins=$(cd /sys/fs/bpf && find . -type f | tr '\n' ' ')
+[ -z "$pins" ] || note "unpinning $pins"
+rm -rf /sys/fs/bpf/*
+rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
+
+T=/sys/kernel/tracing
+if [ -d $T/events ]; then
+	echo 0 >$T/events/enable
+	echo 0 >$T/tracing_on
+	echo >$T/kprobe_events 2>/dev/null
+	echo >$T/trace
+	echo 1 >$T/tracing_on
+fi
+
+# --- check ----------------------------------------------------------------
+bad=
+left=$(others)
+[ -z "$left" ] || bad="$bad processes: $left;"
+for m in e1k_xdp e1000; do
+	[ ! -d "/sys/module/$m" ] || bad="$bad $m still loaded;"
+done
+[ -z "$(names /run/netns)" ] || bad="$bad namespaces: $(names /run/netns);"
+links=$(names /sys/class/net)
+if [ -d /sys/module/virtio_net ]; then
+	v=$(virtio_if) || bad="$bad the virtio NIC is not in the root namespace;"
+	[ "$links" = "lo ${v:-} " ] || [ "$links" = "${v:-} lo " ] || bad="$bad links: $links;"
+	[ -z "${v:-}" ] || [ "$(cat "/sys/class/net/$v/mtu")" = 1500 ] || bad="$bad $v MTU $(cat "/sys/class/net/$v/mtu");"
+else
+	[ "$links" = "lo " ] || bad="$bad links: $links;"
+fi
+[ -z "$(ls -A /sys/fs/bpf)" ] || bad="$bad bpffs not empty;"
+[ -z "$(ls -A /tmp)" ] || bad="$bad /tmp not empty;"
+if [ -n "$bad" ]; then
+	echo "${bad# }"
+	exit 1
+fi
+exit 0
