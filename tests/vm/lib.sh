@@ -135,6 +135,24 @@ iperf_server_stop() {
 	fi
 	rm -f "/tmp/iperf3.$1.pid"
 }
+# iperf_ok PORT ADDR ARGS...: a run from the peer to the DUT's server on
+# ADDR:PORT that moved at least $LIMIT_TCP_MBPS (tests/vm/limits.sh). -R
+# makes the DUT the sender.
+iperf_ok() {
+	_port=$1 _addr=$2
+	shift 2
+	iperf_server "$_port" "$_addr"
+	_rc=0
+	_out=$(in_peer timeout 30 iperf3 -J -c "$_addr" -p "$_port" "$@" 2>&1) || _rc=$?
+	iperf_server_stop "$_port"
+	[ "$_rc" -eq 0 ] || {
+		echo "iperf3 $* exited $_rc: $(echo "$_out" | /usr/bin/jq -r .error 2>/dev/null)" >&2
+		return 1
+	}
+	_mbps=$(echo "$_out" | /usr/bin/jq '.end.sum_received.bits_per_second / 1000000 | floor')
+	say "iperf3 $*: $_mbps Mbit/s"
+	[ "$_mbps" -ge "$LIMIT_TCP_MBPS" ] || { echo "iperf3 $*: $_mbps Mbit/s < $LIMIT_TCP_MBPS" >&2; return 1; }
+}
 # tcp_listening PORT: a TCP socket listens on PORT in this namespace.
 tcp_listening() {
 	awk -v p="$(printf ':%04X' "$1")" 'FNR > 1 && $4 == "0A" && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' \
@@ -175,6 +193,22 @@ wait_for() {
 		_n=$((_n - 1))
 	done
 	return 1
+}
+
+# wait_quiet: until neither the DUT nor the peer has sent a frame for 2 s
+# (IPv6 sends its multicast reports within about 2 s of a link coming up),
+# at most 20 s; for tests that count every frame on the wire.
+wait_quiet() {
+	_q=0 _n=0
+	_last=
+	while [ $_q -lt 4 ] && [ $_n -lt 40 ]; do
+		_now="$(dut_stat tx_packets) $(peer_stat tx_packets)"
+		if [ "$_now" = "$_last" ]; then _q=$((_q + 1)); else _q=0; fi
+		_last=$_now
+		sleep 0.5
+		_n=$((_n + 1))
+	done
+	[ $_q -ge 4 ] || { echo "the wire did not go quiet in 20 s" >&2; return 1; }
 }
 
 carrier_up() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }
@@ -239,6 +273,8 @@ dut_load() {
 }
 
 dut_configure() {
+	# No router solicitations: nothing on the wire the peer has not asked for.
+	sysctl -qw "net.ipv6.conf.$DUT.router_solicitations=0"
 	ip addr flush dev "$DUT"
 	ip addr add $DUT_IP4/24 dev "$DUT"
 	ip addr add $DUT_IP6/64 dev "$DUT" nodad

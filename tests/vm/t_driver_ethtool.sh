@@ -59,7 +59,7 @@ stats_ok() {
 			{ echo "ethtool -S has no numeric $_k" >&2; return 1; }
 	done
 	static_neighbours
-	sleep 1
+	wait_quiet
 	for _k in rx_packets rx_bytes tx_packets tx_bytes hw_rx_good_packets hw_tx_good_packets; do
 		eval "_b_$_k=\$(dut_ethstat $_k)"
 	done

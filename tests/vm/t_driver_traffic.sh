@@ -31,24 +31,6 @@ check drv_ping4_full_mtu "1472-byte pings with DF set not all answered" \
 	ping_all peer 3 "$DUT_IP4" -M "do" -s 1472
 
 # --- iperf3 ------------------------------------------------------------------
-# iperf_ok PORT ADDR ARGS...: a run from the peer to the DUT's server on
-# ADDR:PORT that moved at least $LIMIT_TCP_MBPS (tests/vm/limits.sh). -R
-# makes the DUT the sender.
-iperf_ok() {
-	_port=$1 _addr=$2
-	shift 2
-	iperf_server "$_port" "$_addr"
-	_rc=0
-	_out=$(in_peer timeout 30 iperf3 -J -c "$_addr" -p "$_port" "$@" 2>&1) || _rc=$?
-	iperf_server_stop "$_port"
-	[ "$_rc" -eq 0 ] || {
-		echo "iperf3 $* exited $_rc: $(echo "$_out" | /usr/bin/jq -r .error 2>/dev/null)" >&2
-		return 1
-	}
-	_mbps=$(echo "$_out" | /usr/bin/jq '.end.sum_received.bits_per_second / 1000000 | floor')
-	say "iperf3 $*: $_mbps Mbit/s"
-	[ "$_mbps" -ge "$LIMIT_TCP_MBPS" ] || { echo "iperf3 $*: $_mbps Mbit/s < $LIMIT_TCP_MBPS" >&2; return 1; }
-}
 check drv_iperf_tcp_rx "TCP from the peer to the DUT failed or crawled" \
 	iperf_ok 5201 "$DUT_IP4" -t 3
 check drv_iperf_tcp_tx "TCP from the DUT to the peer failed or crawled" \

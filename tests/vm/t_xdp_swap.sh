@@ -17,9 +17,8 @@
 # its tests count as not reported.
 net_setup "$E1K_DRIVER"
 static_neighbours
-# The peer's own IPv6 multicast reports after its address came up would land
-# in the counts: let them pass first.
-sleep 3
+# IPv6 multicast reports after the links came up would land in the counts.
+wait_quiet
 
 SWAPS=${XDP_SWAPS:-200}
 CHUNK=200
