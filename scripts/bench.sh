@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: boot one VM, run every benchmark arm side by side in it
-# (tests/vm/t_bench.sh), and write the report to tests/bench/results/:
+# (tests/vm/t_bench.sh), then the program-swap arms in a one-vCPU VM
+# (tests/vm/t_bench_swap.sh), and write the report to tests/bench/results/:
 # latest.md (tables and goals), latest.svg (the plot), samples.txt (the raw
 # figures). The README's benchmark section is refreshed from latest.md.
 #   bench.sh [KERNEL]
 # Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS (per sample,
 # default 4), BENCH_LOADS (fixed offered loads in pps, default
-# "10000 30000"), BENCH_SWAPS (drop/pass/none cycles per round, default 50).
+# "10000 30000"), BENCH_SWAPS (drop/pass/none cycles per round, default 50),
+# BENCH_SWAP_PPS (the flood during the swaps, default 2000).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,7 +31,7 @@ echo "   the guest's results come back when it is done: build/vm/bench/results.l
 set +e
 "$here/vm-run.sh" --kver "$rel" --model e1000 --suites bench \
 	--env "BENCH_ROUNDS=$rounds" --env "BENCH_SECONDS=${BENCH_SECONDS:-4}" \
-	--env "BENCH_LOADS=${BENCH_LOADS:-10000 30000}" --env "BENCH_SWAPS=${BENCH_SWAPS:-50}" \
+	--env "BENCH_LOADS=${BENCH_LOADS:-10000 30000}" \
 	--env "BENCH_DRIVERS=$drivers" \
 	--timeout $((rounds * 400 + 300)) --out "$out" >"$out/run.log"
 rc=$?
@@ -43,8 +45,24 @@ if [ "$rc" -ne 0 ] || ! grep -q '^PASS .*bench_completed' "$out/run.log"; then
 	grep -q '^# BENCH ' "$out/run.log" || exit 1
 fi
 
+# Section 4 in a guest with one vCPU (tests/vm/t_bench_swap.sh says why).
+echo "== bench, program swaps under a flood: one vCPU, $rounds rounds"
+set +e
+"$here/vm-run.sh" --kver "$rel" --model e1000 --smp 1 --suites bench_swap \
+	--env "BENCH_ROUNDS=$rounds" --env "BENCH_SWAPS=${BENCH_SWAPS:-50}" \
+	--env "BENCH_SWAP_PPS=${BENCH_SWAP_PPS:-2000}" --env "BENCH_DRIVERS=$drivers" \
+	--timeout $((rounds * 200 + 300)) --out "$out-swap" >"$out/run-swap.log"
+rc=$?
+set -e
+grep -v '^# BENCH' "$out/run-swap.log" || true
+if [ "$rc" -ne 0 ] || ! grep -q '^PASS .*bench_swap_completed' "$out/run-swap.log"; then
+	why="the swap VM run did not complete (see build/vm/bench-swap/console.log)"
+	incomplete=${incomplete:+$incomplete; }$why
+	echo "bench: $why" >&2
+fi
+
 samples=$results/samples.txt
-sed -n 's/^# BENCH //p' "$out/run.log" >"$samples"
+sed -n 's/^# BENCH //p' "$out/run.log" "$out/run-swap.log" >"$samples"
 BENCH_INCOMPLETE=$incomplete python3 "$top/tests/bench/report.py" "$samples" "$rel" \
 	"$out/plot.dat" >"$results/latest.md"
 gnuplot -e "data='$out/plot.dat'; out='$results/latest.svg'" "$top/tests/bench/plot.gp"

@@ -150,34 +150,44 @@ def iperf_section(s):
         for arm, label in IPERF_ARMS if s.values(arm, "tcp_rx_mbps")])
 
 
+def swap_rounds(s, arm):
+    """Per round: (changes, failed changes, offered, lost, over-counted). A
+    round loses what it sent and neither counted nor had the NIC miss, plus
+    what the NIC missed; a round that counted more than it sent (a stray
+    frame) is shown apart, never netted against another round's losses."""
+    cols = [s.values(arm, m) for m in ("swap_changes", "swap_failed", "swap_offered",
+                                        "swap_counted", "swap_hw_missed")]
+    out = []
+    for changes, failed, offered, counted, missed in zip(*cols):
+        unaccounted = offered - counted - missed
+        out.append((changes, failed, offered, max(unaccounted, 0) + missed,
+                    max(-unaccounted, 0)))
+    return out
+
+
 def swap_section(s):
     rows = []
     for arm, label in SWAP_ARMS:
-        lost = s.values(arm, "swap_lost")
-        if not lost:
+        r = swap_rounds(s, arm)
+        if not r:
             continue
-        rows.append([label, str(len(lost)), s.cell(arm, "swap_offered"),
-                     f"{sum(lost):,.0f} (max {max(lost):,.0f} in a round)",
-                     s.cell(arm, "swap_hw_missed")])
-    return table(["arm", "rounds", "frames offered per round", "frames lost, all rounds",
-                  "NIC missed (no buffer) per round"], rows)
-
-
-# A generator CPU this busy is saturated: the offered rate is its ceiling.
-GEN_SATURATED_PCT = 90
+        rows.append([label, str(len(r)), f"{sum(x[0] for x in r):,.0f}",
+                     f"{sum(x[1] for x in r):,.0f}", f"{sum(x[2] for x in r):,.0f}",
+                     f"{sum(x[3] for x in r):,.0f} (max {max(x[3] for x in r):,.0f} in a round)",
+                     f"{sum(x[4] for x in r):,.0f}"])
+    return table(["arm", "rounds", "program changes made", "changes failed",
+                  "frames offered", "frames lost (unaccounted + NIC missed), all rounds",
+                  "counted beyond offered"], rows)
 
 
 def fmt_pct(v):
     return "-" if v is None else f"{v:.0f}%"
 
 
-def at_ceiling(s, arm):
-    """An echo arm ran at the emulator's ceiling: the generator's CPU was
-    saturated and the DUT answered (nearly) every request it was offered."""
-    gen = s.median(arm, "echo_gen_busy_pct")
+def answered_all(s, arm):
+    """An echo arm answered (nearly) every request it was offered."""
     offered, replies = s.median(arm, "echo_offered_pps"), s.median(arm, "echo_pps")
-    return (gen is not None and offered and replies is not None and
-            gen >= GEN_SATURATED_PCT and replies >= 0.98 * offered)
+    return bool(offered) and replies is not None and replies >= 0.98 * offered
 
 
 def goals(s):
@@ -192,40 +202,31 @@ def goals(s):
     add("XDP_DROP: DUT CPU per packet <= 0.2x generic XDP (in-tree e1000)",
         fmt_ratio(cpu_r), None if cpu_r is None else cpu_r <= 0.2)
 
+    # The generator's busy CPU does not show a ceiling: pktgen busy-waits
+    # even when rate-limited (see ceiling_paragraph), so a goal is met by the
+    # measured ratio alone until the bench can saturate the DUT.
     native_pps = s.median("e1k_xdp_native", "drop_max_pps")
     pps_r = ratio(native_pps, s.median("e1000_generic", "drop_max_pps"))
-    # At the ceiling, the generator's CPU (which also runs the device
-    # emulation its sends set off) is saturated while the DUT's is not.
     gen = s.median("e1k_xdp_native", "drop_max_gen_busy_pct")
     dut = s.median("e1k_xdp_native", "drop_max_dut_busy_pct")
-    met = None
-    if pps_r is not None:
-        met = pps_r >= 2.0 or (gen is not None and dut is not None and
-                               gen >= GEN_SATURATED_PCT and dut <= 50)
-    add("XDP_DROP: delivered pps >= 2x generic XDP, or the emulator's ceiling with "
-        "the DUT CPU at least half idle",
-        f"{fmt_ratio(pps_r)}; generator CPU {fmt_pct(gen)} busy, DUT CPU {fmt_pct(dut)} busy",
-        met)
+    add("XDP_DROP: delivered pps >= 2x generic XDP",
+        f"{fmt_ratio(pps_r)}; generator CPU {fmt_pct(gen)} busy, DUT CPU {fmt_pct(dut)} busy"
+        " (the generator cannot saturate the DUT here: not a ceiling)",
+        None if pps_r is None else pps_r >= 2.0)
 
     # Reflection against the kernel's echo reply, on the in-tree e1000 and on
-    # e1k_xdp. When the generator is saturated and every request is answered
-    # in both arms, the reply rate is the emulator's ceiling, not the DUT's:
-    # then what the DUT can reflect is bounded by its CPU time per reply, and
-    # the goal is read as reply capacity per DUT CPU-second, >= 3x the kernel's.
+    # e1k_xdp: met by the rate ratio. Replies per DUT CPU-second are shown
+    # beside it, but do not meet the goal: with every request answered the
+    # rate is the generator's, and the goal stays open until a generator
+    # outside the guest saturates the DUT.
     for base, name in (("e1000_kernel", "in-tree e1000"), ("e1k_xdp_kernel", "e1k_xdp")):
         rate_r = ratio(s.median("e1k_xdp_native_echo", "echo_pps"), s.median(base, "echo_pps"))
         cpu_r = ratio(s.median(base, "echo_cpu_ns"), s.median("e1k_xdp_native_echo", "echo_cpu_ns"))
-        ceiling = all(at_ceiling(s, arm) for arm in ("e1k_xdp_native_echo", base))
-        met = None
-        if rate_r is not None:
-            met = rate_r >= 3.0 or (ceiling and cpu_r is not None and cpu_r >= 3.0)
-        add(f"XDP_TX ICMP reflection >= 3x the kernel's echo-reply rate ({name}), or at "
-            "the emulator's ceiling >= 3x its replies per DUT CPU-second",
-            f"rate {fmt_ratio(rate_r)} ({'at' if ceiling else 'not at'} the ceiling: "
-            f"generator CPU {fmt_pct(s.median(base, 'echo_gen_busy_pct'))} / "
-            f"{fmt_pct(s.median('e1k_xdp_native_echo', 'echo_gen_busy_pct'))} busy, every "
-            f"request answered: {'yes' if ceiling else 'no'}); replies per DUT CPU-second "
-            f"{fmt_ratio(cpu_r)}", met)
+        answered = all(answered_all(s, arm) for arm in ("e1k_xdp_native_echo", base))
+        add(f"XDP_TX ICMP reflection >= 3x the kernel's echo-reply rate ({name})",
+            f"rate {fmt_ratio(rate_r)} (every request answered in both arms: "
+            f"{'yes' if answered else 'no'}); replies per DUT CPU-second {fmt_ratio(cpu_r)}",
+            None if rate_r is None else rate_r >= 3.0)
 
     for base, name in (("e1000_kernel", "in-tree e1000"), ("e1k_xdp_kernel", "e1k_xdp")):
         rtt_r = ratio(s.median("e1k_xdp_native_echo", "rtt_p50_us"), s.median(base, "rtt_p50_us"))
@@ -240,9 +241,64 @@ def goals(s):
         add(f"iperf3 {way} with XDP_PASS >= the in-tree e1000", fmt_ratio(t),
             None if t is None else t >= 1.0)
 
-    lost = s.values("e1k_xdp_native", "swap_lost")
+    r = swap_rounds(s, "e1k_xdp_native")
+    lost, failed = sum(x[3] for x in r), sum(x[1] for x in r)
     add("0 frames lost to program swaps (e1k_xdp native)",
-        "-" if not lost else f"{sum(lost):,.0f} lost", None if not lost else sum(lost) == 0)
+        "-" if not r else f"{lost:,.0f} lost, {failed:,.0f} failed changes in {len(r)} rounds",
+        None if not r else lost == 0 and failed == 0)
+    return out
+
+
+ERROR_METRICS = [
+    ("tcp_rx_error", "iperf3 peer -> DUT runs that failed"),
+    ("tcp_tx_error", "iperf3 DUT -> peer runs that failed"),
+    ("rtt_lost", "ping replies that never came (of 200 per sample)"),
+    ("rtt_dut_error", "in-DUT latency traces that failed (kprobe or empty trace)"),
+    ("swap_failed", "program changes that failed during the swap arm"),
+]
+
+
+def errors_section(s):
+    """Every failed sample of the run, by arm: a failure is reported, never
+    a silently smaller sample."""
+    rows = []
+    for (arm, metric), values in sorted(s.data.items()):
+        for m, what in ERROR_METRICS:
+            if metric == m and sum(values):
+                rows.append([arm, what, f"{sum(values):,.0f}"])
+    if not rows:
+        return "No sample of this run failed: every iperf3 run, ping reply, trace and program change is in the figures.\n"
+    return ("Samples that failed in this run (their figures are missing from the "
+            "medians above):\n\n" + table(["arm", "what failed", "count"], rows) + "\n")
+
+
+def ceiling_paragraph(s):
+    """What the DROP arms at maximum load show about the generator: derived
+    from this run's figures."""
+    lines = []
+    for arm, label in DROP_ARMS:
+        off, got = s.median(arm, "drop_max_offered_pps"), s.median(arm, "drop_max_pps")
+        if not off or got is None:
+            continue
+        d = (got - off) / off
+        if abs(d) <= 0.01:
+            lines.append(f"{label}: dropped equals offered within 1 % ({got:,.0f} of {off:,.0f} pps)")
+        elif d < 0:
+            lines.append(f"{label}: {-d:.1%} of the offered frames were not counted as dropped "
+                         f"({got:,.0f} of {off:,.0f} pps)")
+        else:
+            lines.append(f"{label}: {d:.1%} more counted than offered ({got:,.0f} vs {off:,.0f} pps: "
+                         "the two counters are read at different times)")
+    fixed = [(load, s.median("e1k_xdp_native", f"drop_{load}_gen_busy_pct"))
+             for load in s.loads() if load != "max"]
+    fixed = [(load, g) for load, g in fixed if g is not None]
+    out = "At maximum load, per arm: " + "; ".join(lines) + ".\n" if lines else ""
+    if fixed:
+        out += ("\nThe generator's CPU is not a measure of saturation: pktgen busy-waits "
+                "between frames even when rate-limited, and at the fixed loads the peer's "
+                "CPU read " + ", ".join(f"{g:.0f} % busy at {int(load):,} pps" for load, g in fixed) +
+                " (native XDP arm). So no arm here shows the DUT saturated, and the goals are "
+                "read by their measured ratios alone.\n")
     return out
 
 
@@ -293,8 +349,6 @@ def main():
     write_plot_data(s, plot_path)
     rounds = max(len(s.values("e1k_xdp", "tcp_rx_mbps")), len(s.values("e1000", "tcp_rx_mbps")))
     swap, echo = xdp_tx_section(s)
-    offered_native = s.median("e1k_xdp_native", "drop_max_offered_pps")
-    offered_generic = s.median("e1000_generic", "drop_max_offered_pps")
 
     print("# e1k-xdp benchmark\n")
     if os.environ.get("BENCH_INCOMPLETE"):
@@ -302,8 +356,15 @@ def main():
               "the rounds that were measured.\n")
     print(machine_line(kernel))
     print(f"{rounds} interleaved rounds in one VM run (`make bench`); each cell is the "
-          "median (min-max) over the rounds. DUT CPU is the busy time of the CPU that "
-          "takes the DUT's interrupt, per frame counted (the peer's interrupts and its generator are on the other CPU).\n")
+          "median (min-max) over the rounds. Each rate is a counter's change over the real "
+          "time between its two reads. DUT CPU is the busy time of the CPU that takes the "
+          "DUT's interrupt, per frame counted (the peer's interrupts and its generator are "
+          "on the other CPU), read from /proc/stat: tick-based (10 ms per read), and "
+          "Debian's kernels have no IRQ time accounting, so hard-IRQ time is charged to "
+          "whatever the tick interrupts. Register writes are the driver's writes on the "
+          "per-packet path (TDT, RDT, IMS, IMC and the TXDW acknowledge), not its register "
+          "reads (one ICR read per interrupt) nor slow-path writes; each traps into the "
+          "device model.\n")
     stalls = s.median("run", "stalls_recovered")
     if stalls:
         print(f"The peer's queue stalled in the emulator {stalls:.0f} time(s) in this run; "
@@ -327,26 +388,24 @@ def main():
     print("## 3. iperf3 TCP\n")
     print(iperf_section(s) + "\n")
     print("## 4. Program swaps under a flood\n")
-    changes = s.median("e1k_xdp_native", "swap_changes") or 0
-    print("A steady 5,000 pps flood while drop, pass and no program take turns "
-          f"(`ip -force link set ... xdp`), {changes:.0f} changes per round; every frame "
-          "the peer sent must be dropped by the program or reach the stack (UDP NoPorts).\n")
+    print("In a guest with one vCPU (tests/vm/t_bench_swap.sh), a steady flood from the "
+          "peer while drop, pass and no program take turns (`ip -force link set ... xdp`); "
+          "every frame the peer's NIC sent must be dropped by the program or reach the "
+          "stack (UDP NoPorts). Frames the NIC missed count as lost; so does a round's "
+          "shortfall, whatever another round counted in excess.\n")
     print(swap_section(s) + "\n")
-    print("## 5. The emulator's ceiling\n")
+    print("## Errors\n")
+    print(errors_section(s))
+    print("## 5. What limits the delivered rate\n")
     print(table(["arm (XDP_DROP, maximum load)", "offered (pps)", "DUT CPU busy (%)",
                  "generator CPU busy (%)"], [
         [label, s.cell(arm, "drop_max_offered_pps"), s.cell(arm, "drop_max_dut_busy_pct"),
          s.cell(arm, "drop_max_gen_busy_pct")]
         for arm, label in DROP_ARMS if s.values(arm, "drop_max_pps")]) + "\n")
-    print("The hub holds a sender back while the receiver has no room, so no arm loses "
-          "frames: offered equals delivered, and the offered rate is what the DUT lets "
-          "the whole system reach. Where the generator's CPU is saturated and the DUT's "
-          "is not, the generator and the emulation behind it are the limit: the "
-          f"emulator's ceiling for this setup (native XDP_DROP: {offered_native or 0:,.0f} "
-          f"frames/s offered; generic XDP on the in-tree e1000: {offered_generic or 0:,.0f}).\n")
-    print("Why there is a ceiling: under TCG (no KVM) QEMU runs both vCPUs and the "
-          "device models on one host thread (single-threaded TCG, as the bed uses to "
-          "stay correct under program swaps). The peer's pktgen, the virtio-net and "
+    print(ceiling_paragraph(s))
+    print("Why the generator and the DUT share one budget: under TCG (no KVM) QEMU "
+          "runs both vCPUs and the device models on one host thread (single-threaded "
+          "TCG: the README's Troubleshooting says why). The peer's pktgen, the virtio-net and "
           "e1000 device models and the DUT's driver all spend the same host CPU time, "
           "so every cycle the DUT's receive path saves goes to the generator, which "
           "then offers more. Delivered rates therefore measure the whole emulated "
