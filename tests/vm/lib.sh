@@ -64,7 +64,8 @@ check() {
 	if [ "$_rc" -eq 0 ]; then
 		pass "$_name"
 	else
-		_last=$(grep . /tmp/check.err | tail -n 1 | cut -c1-200)
+		# (A body that failed without a word: grep finds nothing.)
+		_last=$(grep . /tmp/check.err | tail -n 1 | cut -c1-200) || _last=
 		fail "$_name" "$_why${_last:+ [$_last]}"
 	fi
 }
@@ -183,14 +184,15 @@ iface_by_driver() {
 	return 1
 }
 
-# wait_for TIMEOUT_S CMD...: poll every 0.1 s until CMD succeeds.
+# wait_for TIMEOUT_S CMD...: poll every 0.1 s until CMD succeeds. (Its
+# counter has a name of its own: the suites' _n survives a call.)
 wait_for() {
-	_n=$(($1 * 10))
+	_wf_n=$(($1 * 10))
 	shift
-	while [ "$_n" -gt 0 ]; do
+	while [ "$_wf_n" -gt 0 ]; do
 		"$@" 2>/dev/null && return 0
 		sleep 0.1
-		_n=$((_n - 1))
+		_wf_n=$((_wf_n - 1))
 	done
 	return 1
 }
@@ -381,6 +383,24 @@ map_pkts() {
 	bpftool map lookup pinned "$1" key "$2" 0 0 0 |
 		awk -F: '/"packets"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }'
 }
+
+# A veth pair for redirect tests: vr0 in this namespace, vr1 in "vns".
+in_vns() { nsenter --net=/run/netns/vns "$@"; }
+# le32 N: a u32 as the four decimal bytes bpftool wants.
+le32() { echo "$(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255))"; }
+veth_setup() {
+	ip netns add vns
+	ip link add vr0 type veth peer name vr1
+	ip link set vr1 netns vns
+	ip link set vr0 up
+	in_vns ip link set vr1 up
+}
+veth_teardown() {
+	ip link del vr0 2>/dev/null || true
+	ip netns del vns 2>/dev/null || true
+}
+# shellcheck disable=SC2046 # le32 prints four separate words
+set_devmap() { bpftool map update name t_devmap key 0 0 0 0 value $(le32 "$1"); }
 
 # test_frame ARGS...: a UDP frame from the peer to the DUT, port 9999.
 test_frame() {

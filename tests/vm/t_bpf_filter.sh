@@ -20,7 +20,7 @@ static_neighbours
 
 # Little-endian integers and addresses as bpftool hex byte lists (x86).
 le16() { printf '%02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)); }
-le32() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+le32_hex() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
 ip4() { echo "$1" | awk -F. '{ printf "%02x %02x %02x %02x", $1, $2, $3, $4 }'; }
 zeros() { _z=; _i=0; while [ $_i -lt "$1" ]; do _z="$_z 00"; _i=$((_i + 1)); done; echo "$_z"; }
 
@@ -31,14 +31,14 @@ rule4() {
 	[ $(($1 & 4)) -ne 0 ] && _fam=4 _src="$(ip4 "$3") $(zeros 12)"
 	_dp=0
 	[ $(($1 & 64)) -ne 0 ] && _dp=$6
-	echo "$(le32 "$1") $(printf '%02x' "$2") $(printf '%02x' $_fam) $(printf '%02x' "$4") 00" \
+	echo "$(le32_hex "$1") $(printf '%02x' "$2") $(printf '%02x' $_fam) $(printf '%02x' "$4") 00" \
 		"$(printf '%02x' "$5") 00 00 00 $(le16 0) $(le16 0) $(le16 0) $(le16 "$_dp") $(le16 "$_dp")" \
 		"$(le16 0) $_src $(zeros 16)"
 }
 ACTIVE=1 M_SRC=4 M_PROTO=16 M_DPORT=64 DROP=2
 # bpftool takes the bytes as separate words: the splitting below is wanted.
 # shellcheck disable=SC2046,SC2086
-rules_set() { bpftool map update pinned $PIN/e1k_filt_rules key $(le32 "$1") value hex $2; }
+rules_set() { bpftool map update pinned $PIN/e1k_filt_rules key $(le32_hex "$1") value hex $2; }
 hits() { map_pkts $PIN/e1k_filt_hits "$1"; }
 stats() { map_pkts $PIN/e1k_filt_stats "$1"; }
 
@@ -56,7 +56,7 @@ check bpf_filter_no_rules_ping6 "no rules, yet IPv6 pings not all answered" \
 # shellcheck disable=SC2046
 add_deny_icmp() {
 	rules_set 0 "$(rule4 $((M_SRC | M_PROTO)) $DROP "$PEER_IP4" 32 1 0)" &&
-		bpftool map update pinned $PIN/e1k_filt_src4 key hex $(le32 32) $(ip4 "$PEER_IP4") \
+		bpftool map update pinned $PIN/e1k_filt_src4 key hex $(le32_hex 32) $(ip4 "$PEER_IP4") \
 			value hex 01 00 00 00 00 00 00 00 &&
 		rules_set 0 "$(rule4 $((ACTIVE | M_SRC | M_PROTO)) $DROP "$PEER_IP4" 32 1 0)"
 }
@@ -94,7 +94,7 @@ check bpf_filter_deny_udp_tagged_too "UDP deny rule not exact or bypassed by a V
 # shellcheck disable=SC2046
 del_rule0() {
 	rules_set 0 "$(zeros 56)" &&
-		bpftool map delete pinned $PIN/e1k_filt_src4 key hex $(le32 32) $(ip4 "$PEER_IP4")
+		bpftool map delete pinned $PIN/e1k_filt_src4 key hex $(le32_hex 32) $(ip4 "$PEER_IP4")
 }
 check bpf_filter_del_rule "bpftool could not delete the rule" del_rule0
 check bpf_filter_ping4_after_delete "pings still blocked after the rule was deleted" \

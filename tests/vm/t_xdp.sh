@@ -154,23 +154,6 @@ aborted_test() {
 check aborted "ABORTED not counted or traced exactly" aborted_test
 
 # --- REDIRECT: out of the DUT into a veth, and into the DUT from a veth ---
-in_vns() { nsenter --net=/run/netns/vns "$@"; }
-# le32 N: a u32 as the four decimal bytes bpftool wants.
-le32() { echo "$(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255))"; }
-veth_setup() {
-	ip netns add vns
-	ip link add vr0 type veth peer name vr1
-	ip link set vr1 netns vns
-	ip link set vr0 up
-	in_vns ip link set vr1 up
-}
-veth_teardown() {
-	ip link del vr0 2>/dev/null || true
-	ip netns del vns 2>/dev/null || true
-}
-# shellcheck disable=SC2046 # le32 prints four separate words
-set_devmap() { bpftool map update name t_devmap key 0 0 0 0 value $(le32 "$1"); }
-
 redirect_out_test() {
 	veth_setup
 	# A veth delivers redirected frames only while its peer runs NAPI,
