@@ -74,12 +74,6 @@ struct e1k_rx_buffer {
 	dma_addr_t dma;
 };
 
-struct e1k_ring_stats {
-	u64 packets;
-	u64 bytes;
-	struct u64_stats_sync syncp;
-};
-
 struct e1k_tx_ring {
 	struct e1k_tx_desc *desc;
 	dma_addr_t dma;
@@ -90,16 +84,6 @@ struct e1k_tx_ring {
 	struct e1k_tx_buffer *buf;
 	/* The context descriptor's last setup, to skip repeating it. */
 	u32 ctx_key;
-	struct e1k_ring_stats stats;
-	u64 restart_queue;
-	u64 tx_busy;
-	u64 csum_offload;
-	u64 tso;
-	u64 dma_err;
-	u64 timeouts;
-	/* ndo_xdp_xmit, counted under the tx queue lock. */
-	u64 xdp_xmit;
-	u64 xdp_xmit_err;
 };
 
 struct e1k_rx_ring {
@@ -116,25 +100,63 @@ struct e1k_rx_ring {
 	struct sk_buff *skb;
 	/* Dropping the rest of a frame, up to its EOP descriptor. */
 	bool discard;
-	struct e1k_ring_stats stats;
-	u64 alloc_failed;
-	u64 csum_good;
-	u64 csum_err;
-	u64 frame_errors;
-	u64 multi_desc_dropped;	/* spanning frames while a program runs */
 };
 
-/* XDP verdict counters (ethtool -S), updated in the NAPI poll only. */
-struct e1k_xdp_stats {
-	u64 pass;
-	u64 drop;
-	u64 tx;
-	u64 tx_full;
-	u64 redirect;
-	u64 redirect_err;
-	u64 aborted;
-	struct u64_stats_sync syncp;
+/*
+ * Counters, one scheme for all: each block has one writer at a time (the
+ * NAPI poll, or whoever holds the tx queue lock), every write is inside
+ * the block's u64_stats_update_begin/end (e1k_count), and every reader
+ * (ethtool -S, ndo_get_stats64) takes a snapshot of the whole block with
+ * u64_stats_fetch_begin/retry.
+ */
+struct e1k_napi_counters {	/* the NAPI poll (and open, with NAPI off) */
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 rx_alloc_failed;	/* refills: pages the pool could not give */
+	u64 rx_skb_failed;	/* frames dropped: no skb could be built */
+	u64 rx_csum_good;
+	u64 rx_csum_err;
+	u64 rx_frame_errors;
+	u64 rx_multi_desc_dropped; /* spanning frames while a program runs */
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 tx_wake_queue;
+	u64 xdp_pass;
+	u64 xdp_drop;
+	u64 xdp_tx;
+	u64 xdp_tx_full;
+	u64 xdp_redirect;
+	u64 xdp_redirect_err;
+	u64 xdp_aborted;
 };
+
+struct e1k_xmit_counters {	/* under the tx queue lock */
+	u64 tx_dropped;
+	u64 tx_busy;
+	u64 tx_restart_queue;
+	u64 tx_csum_offload;
+	u64 tx_tso;
+	u64 tx_dma_err;
+	u64 tx_timeouts;	/* the stack's watchdog holds the lock */
+	u64 xdp_xmit;		/* ndo_xdp_xmit: frames taken */
+	u64 xdp_xmit_err;	/* and frames refused */
+};
+
+struct e1k_napi_stats {
+	struct u64_stats_sync syncp;
+	struct e1k_napi_counters c;
+};
+
+struct e1k_xmit_stats {
+	struct u64_stats_sync syncp;
+	struct e1k_xmit_counters c;
+};
+
+#define e1k_count(st, field, n) do {			\
+	u64_stats_update_begin(&(st)->syncp);		\
+	(st)->c.field += (n);				\
+	u64_stats_update_end(&(st)->syncp);		\
+} while (0)
 
 struct e1k_hw_stats {
 	u64 crcerrs, symerrs, rxerrc, mpc, scc, ecol, mcc, latecol, colc, dc;
@@ -158,6 +180,16 @@ enum e1k_sticky_stat {
 	E1K_STICKY_NUM
 };
 
+/* Fault injection (debugfs fail_*): each counts the attempts still to fail. */
+enum e1k_fault {
+	E1K_FAULT_RING_ALLOC,
+	E1K_FAULT_PAGE_REFILL,
+	E1K_FAULT_SKB_BUILD,
+	E1K_FAULT_RESET,
+	E1K_FAULT_XDP_XMIT_MAP,
+	E1K_FAULT_NUM
+};
+
 struct e1k_adapter {
 	struct net_device *netdev;
 	struct pci_dev *pdev;
@@ -171,7 +203,8 @@ struct e1k_adapter {
 	unsigned int rx_ring_count;
 
 	struct bpf_prog __rcu *xdp_prog;
-	struct e1k_xdp_stats xdp_stats;
+	struct e1k_napi_stats napi_stats;
+	struct e1k_xmit_stats xmit_stats;
 
 	u32 rctl;
 	/* What the MTA holds; valid (with rctl) once rx_mode_synced. */
@@ -181,9 +214,10 @@ struct e1k_adapter {
 	u32 msg_enable;
 
 	/* Register writes in the data path (tail bumps, interrupt mask),
-	 * counted so the benchmark can report writes per packet.
+	 * counted so the benchmark can report writes per packet: per CPU,
+	 * since they come from NAPI, the xmit path and the interrupt.
 	 */
-	atomic64_t reg_writes;
+	u64 __percpu *reg_writes;
 
 	struct e1k_hw_stats hw_stats;
 	spinlock_t stats_lock;		/* hw_stats, hw_stats_last */
@@ -197,11 +231,13 @@ struct e1k_adapter {
 	bool link_full_duplex;
 
 	unsigned long state;
+
+	struct dentry *debugfs;
+	atomic_t fault[E1K_FAULT_NUM];
 };
 
 enum e1k_state_bits {
 	E1K_STATE_DOWN,
-	E1K_STATE_RESETTING,
 };
 
 /* Register access. */
@@ -218,8 +254,20 @@ static inline void e1k_wr(struct e1k_adapter *a, u32 reg, u32 val)
 /* A write on the per-packet path: also counted. */
 static inline void e1k_wr_fast(struct e1k_adapter *a, u32 reg, u32 val)
 {
-	atomic64_inc(&a->reg_writes);
+	this_cpu_inc(*a->reg_writes);
 	writel(val, a->hw_addr + reg);
+}
+
+/* Should this attempt fail (a debugfs fail_* knob is armed)? One read of
+ * a counter nobody writes in normal operation: cheap on the data path.
+ */
+static inline bool e1k_fault(struct e1k_adapter *a, enum e1k_fault f)
+{
+#ifdef CONFIG_DEBUG_FS
+	if (unlikely(atomic_read(&a->fault[f])))
+		return atomic_add_unless(&a->fault[f], -1, 0);
+#endif
+	return false;
 }
 
 static inline void e1k_flush(struct e1k_adapter *a)
@@ -282,10 +330,27 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 void e1k_set_xdp_features(struct net_device *netdev);
 
 /* e1k_main.c */
-int e1k_up(struct e1k_adapter *a);
-void e1k_down(struct e1k_adapter *a);
+void e1k_up(struct e1k_adapter *a);
+int e1k_down(struct e1k_adapter *a);
 void e1k_write_rx_mode(struct e1k_adapter *a);
 void e1k_irq_enable(struct e1k_adapter *a);
+
+void e1k_read_napi_counters(struct e1k_adapter *a, struct e1k_napi_counters *c);
+void e1k_read_xmit_counters(struct e1k_adapter *a, struct e1k_xmit_counters *c);
+u64 e1k_read_reg_writes(struct e1k_adapter *a);
+
+/* e1k_debugfs.c */
+#ifdef CONFIG_DEBUG_FS
+void e1k_debugfs_init(void);
+void e1k_debugfs_exit(void);
+void e1k_debugfs_add(struct e1k_adapter *a);
+void e1k_debugfs_remove(struct e1k_adapter *a);
+#else
+static inline void e1k_debugfs_init(void) {}
+static inline void e1k_debugfs_exit(void) {}
+static inline void e1k_debugfs_add(struct e1k_adapter *a) {}
+static inline void e1k_debugfs_remove(struct e1k_adapter *a) {}
+#endif
 
 /* e1k_ethtool.c */
 void e1k_set_ethtool_ops(struct net_device *netdev);

@@ -140,14 +140,19 @@ static int e1k_set_ringparam(struct net_device *netdev,
 		goto out_restore;
 	}
 	a->rx_ring_count = rx;
-	e1k_down(a);
+	err = e1k_down(a);
+	e1k_free_tx_ring(a);
+	e1k_free_rx_ring(a);
 	e1k_take_tx_ring(&a->tx_ring, ntx);
 	e1k_take_rx_ring(&a->rx_ring, nrx);
-	err = e1k_up(a);
 	if (err) {
-		netdev_err(netdev, "cannot restart after the ring resize: %d\n", err);
-		dev_close(netdev);
+		/* As after a failed reset: down until brought down and up. */
+		netdev_err(netdev, "the device did not come out of reset after the ring resize: %d\n",
+			   err);
+		NL_SET_ERR_MSG_MOD(extack, "the device did not come out of reset; the port stays down");
+		goto out_free;
 	}
+	e1k_up(a);
 	goto out_free;
 
 out_restore:
@@ -186,40 +191,47 @@ static int e1k_set_coalesce(struct net_device *netdev, struct ethtool_coalesce *
 	return 0;
 }
 
-/* ethtool -S: the hardware counters, then ours. */
+/* ethtool -S: our counters, the hardware's, the register writes. */
+enum e1k_stat_src { E1K_SRC_NAPI, E1K_SRC_XMIT, E1K_SRC_HW, E1K_SRC_REG_WRITES };
+
 struct e1k_stat {
 	char name[ETH_GSTRING_LEN];
+	enum e1k_stat_src src;
 	size_t offset;
 };
 
-#define E1K_HW(n, f) { n, offsetof(struct e1k_adapter, hw_stats.f) }
-#define E1K_SW(n, f) { n, offsetof(struct e1k_adapter, f) }
+#define E1K_NAPI(f) { #f, E1K_SRC_NAPI, offsetof(struct e1k_napi_counters, f) }
+#define E1K_XMIT(f) { #f, E1K_SRC_XMIT, offsetof(struct e1k_xmit_counters, f) }
+#define E1K_HW(n, f) { n, E1K_SRC_HW, offsetof(struct e1k_hw_stats, f) }
 
 static const struct e1k_stat e1k_stats[] = {
-	E1K_SW("rx_packets", rx_ring.stats.packets),
-	E1K_SW("rx_bytes", rx_ring.stats.bytes),
-	E1K_SW("tx_packets", tx_ring.stats.packets),
-	E1K_SW("tx_bytes", tx_ring.stats.bytes),
-	E1K_SW("rx_alloc_failed", rx_ring.alloc_failed),
-	E1K_SW("rx_csum_good", rx_ring.csum_good),
-	E1K_SW("rx_csum_err", rx_ring.csum_err),
-	E1K_SW("rx_frame_errors", rx_ring.frame_errors),
-	E1K_SW("rx_multi_desc_dropped", rx_ring.multi_desc_dropped),
-	E1K_SW("tx_restart_queue", tx_ring.restart_queue),
-	E1K_SW("tx_busy", tx_ring.tx_busy),
-	E1K_SW("tx_csum_offload", tx_ring.csum_offload),
-	E1K_SW("tx_tso", tx_ring.tso),
-	E1K_SW("tx_dma_err", tx_ring.dma_err),
-	E1K_SW("tx_timeouts", tx_ring.timeouts),
-	E1K_SW("xdp_pass", xdp_stats.pass),
-	E1K_SW("xdp_drop", xdp_stats.drop),
-	E1K_SW("xdp_tx", xdp_stats.tx),
-	E1K_SW("xdp_tx_full", xdp_stats.tx_full),
-	E1K_SW("xdp_redirect", xdp_stats.redirect),
-	E1K_SW("xdp_redirect_err", xdp_stats.redirect_err),
-	E1K_SW("xdp_aborted", xdp_stats.aborted),
-	E1K_SW("xdp_xmit", tx_ring.xdp_xmit),
-	E1K_SW("xdp_xmit_err", tx_ring.xdp_xmit_err),
+	E1K_NAPI(rx_packets),
+	E1K_NAPI(rx_bytes),
+	E1K_NAPI(tx_packets),
+	E1K_NAPI(tx_bytes),
+	E1K_NAPI(rx_alloc_failed),
+	E1K_NAPI(rx_skb_failed),
+	E1K_NAPI(rx_csum_good),
+	E1K_NAPI(rx_csum_err),
+	E1K_NAPI(rx_frame_errors),
+	E1K_NAPI(rx_multi_desc_dropped),
+	E1K_NAPI(tx_wake_queue),
+	E1K_XMIT(tx_restart_queue),
+	E1K_XMIT(tx_busy),
+	E1K_XMIT(tx_dropped),
+	E1K_XMIT(tx_csum_offload),
+	E1K_XMIT(tx_tso),
+	E1K_XMIT(tx_dma_err),
+	E1K_XMIT(tx_timeouts),
+	E1K_NAPI(xdp_pass),
+	E1K_NAPI(xdp_drop),
+	E1K_NAPI(xdp_tx),
+	E1K_NAPI(xdp_tx_full),
+	E1K_NAPI(xdp_redirect),
+	E1K_NAPI(xdp_redirect_err),
+	E1K_NAPI(xdp_aborted),
+	E1K_XMIT(xdp_xmit),
+	E1K_XMIT(xdp_xmit_err),
 	E1K_HW("hw_rx_good_packets", gprc),
 	E1K_HW("hw_rx_good_bytes", gorc),
 	E1K_HW("hw_rx_broadcast", bprc),
@@ -254,7 +266,7 @@ static const struct e1k_stat e1k_stats[] = {
 	E1K_HW("hw_xoff_rx", xoffrxc),
 	E1K_HW("hw_xoff_tx", xofftxc),
 	/* Data-path register writes: tail bumps and interrupt masking. */
-	E1K_SW("reg_writes", reg_writes),
+	{ "reg_writes", E1K_SRC_REG_WRITES, 0 },
 };
 
 static int e1k_get_sset_count(struct net_device *netdev, int sset)
@@ -272,21 +284,45 @@ static void e1k_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 		memcpy(data + i * ETH_GSTRING_LEN, e1k_stats[i].name, ETH_GSTRING_LEN);
 }
 
+static u64 e1k_stat_at(const void *base, size_t offset)
+{
+	return *(const u64 *)((const u8 *)base + offset);
+}
+
 static void e1k_get_ethtool_stats(struct net_device *netdev,
 				  struct ethtool_stats *stats, u64 *data)
 {
 	struct e1k_adapter *a = netdev_priv(netdev);
+	struct e1k_napi_counters n;
+	struct e1k_xmit_counters x;
+	struct e1k_hw_stats hw;
+	unsigned long flags;
 	size_t i;
 
 	if (netif_running(netdev))
 		e1k_hw_update_stats(a);
+	e1k_read_napi_counters(a, &n);
+	e1k_read_xmit_counters(a, &x);
+	spin_lock_irqsave(&a->stats_lock, flags);
+	hw = a->hw_stats;
+	spin_unlock_irqrestore(&a->stats_lock, flags);
 	for (i = 0; i < ARRAY_SIZE(e1k_stats); i++) {
-		const void *p = (const u8 *)a + e1k_stats[i].offset;
+		const struct e1k_stat *st = &e1k_stats[i];
 
-		if (!strcmp(e1k_stats[i].name, "reg_writes"))
-			data[i] = atomic64_read(p);
-		else
-			data[i] = *(const u64 *)p;
+		switch (st->src) {
+		case E1K_SRC_NAPI:
+			data[i] = e1k_stat_at(&n, st->offset);
+			break;
+		case E1K_SRC_XMIT:
+			data[i] = e1k_stat_at(&x, st->offset);
+			break;
+		case E1K_SRC_HW:
+			data[i] = e1k_stat_at(&hw, st->offset);
+			break;
+		case E1K_SRC_REG_WRITES:
+			data[i] = e1k_read_reg_writes(a);
+			break;
+		}
 	}
 }
 

@@ -27,7 +27,7 @@ int e1k_hw_reset(struct e1k_adapter *a)
 		if (!(e1k_rd(a, E1K_CTRL) & E1K_CTRL_RST))
 			break;
 	}
-	if (e1k_rd(a, E1K_CTRL) & E1K_CTRL_RST)
+	if ((e1k_rd(a, E1K_CTRL) & E1K_CTRL_RST) || e1k_fault(a, E1K_FAULT_RESET))
 		return -EIO;
 	e1k_wr(a, E1K_IMC, ~0u);
 	e1k_rd(a, E1K_ICR);

@@ -44,8 +44,11 @@ static irqreturn_t e1k_intr(int irq, void *data)
 	struct e1k_adapter *a = data;
 	u32 icr = e1k_rd(a, E1K_ICR);	/* reading clears it */
 
-	if (!icr || test_bit(E1K_STATE_DOWN, &a->state))
+	if (!icr)
 		return IRQ_NONE;	/* shared line: not ours */
+	/* Ours, and cleared by the read; a port going down wants no poll. */
+	if (test_bit(E1K_STATE_DOWN, &a->state))
+		return IRQ_HANDLED;
 	if (icr & (E1K_INT_LSC | E1K_INT_RXSEQ))
 		mod_delayed_work(system_wq, &a->watchdog, 0);
 	if (napi_schedule_prep(&a->napi)) {
@@ -63,6 +66,9 @@ static int e1k_poll(struct napi_struct *napi, int budget)
 	int rx_done;
 
 	tx_done = e1k_clean_tx_irq(a, budget);
+	/* netpoll: transmit completions only, and NAPI stays scheduled. */
+	if (unlikely(!budget))
+		return 0;
 	rx_done = e1k_clean_rx_irq(a, budget, &xdp_tx);
 	if (xdp_tx) {
 		/*
@@ -87,22 +93,14 @@ static int e1k_poll(struct napi_struct *napi, int budget)
 
 static void e1k_apply_features(struct e1k_adapter *a, netdev_features_t features);
 
-int e1k_up(struct e1k_adapter *a)
+/*
+ * Start the port on the rings it has: open allocated them, a reset keeps
+ * them, a resize hands in new ones. Nothing here can fail: rx buffers that
+ * cannot be had now are refilled by the poll (the watchdog kicks it).
+ */
+void e1k_up(struct e1k_adapter *a)
 {
 	struct net_device *netdev = a->netdev;
-	int err;
-
-	/* A ring resize hands in rings it has already allocated. */
-	if (!a->tx_ring.desc) {
-		err = e1k_setup_tx_ring(a);
-		if (err)
-			return err;
-	}
-	if (!a->rx_ring.desc) {
-		err = e1k_setup_rx_ring(a);
-		if (err)
-			goto err_tx;
-	}
 
 	e1k_hw_init_link(a);
 	e1k_hw_set_mac(a, netdev->dev_addr);
@@ -119,38 +117,41 @@ int e1k_up(struct e1k_adapter *a)
 	netif_start_queue(netdev);
 	/* The watchdog turns the carrier on once the link is up. */
 	mod_delayed_work(system_wq, &a->watchdog, 0);
-	return 0;
-
-err_tx:
-	e1k_free_tx_ring(a);
-	return err;
 }
 
-/* Quiesce DMA first, then free: nothing is freed the device may still use. */
-void e1k_down(struct e1k_adapter *a)
+/*
+ * Stop the port, in the order that leaves nobody touching what goes next:
+ * the watchdog (it turns the carrier and the queue on), reception, NAPI
+ * and the interrupt, then transmission (after NAPI, whose tx clean wakes
+ * the queue; netif_tx_disable takes the tx lock, under which
+ * ndo_xdp_xmit tests DOWN, so no redirect is on the ring after it), then
+ * the MAC reset (no DMA after it), and only then the buffers. The rings
+ * stay allocated. Returns the MAC reset's result; a second call does
+ * nothing (a failed reset leaves the port down for `ip link set down`).
+ */
+int e1k_down(struct e1k_adapter *a)
 {
 	struct net_device *netdev = a->netdev;
+	int err;
 
-	set_bit(E1K_STATE_DOWN, &a->state);
+	if (test_and_set_bit(E1K_STATE_DOWN, &a->state))
+		return 0;
+	cancel_delayed_work_sync(&a->watchdog);
 	netif_carrier_off(netdev);
+	e1k_wr(a, E1K_RCTL, 0);
+	e1k_flush(a);
+	napi_disable(&a->napi);
+	e1k_irq_disable(a);
 	netif_tx_disable(netdev);
 
-	e1k_wr(a, E1K_RCTL, 0);
-	e1k_wr(a, E1K_TCTL, E1K_TCTL_PSP);
-	e1k_flush(a);
-	usleep_range(10000, 20000);	/* in-flight DMA drains */
-	e1k_irq_disable(a);
-	napi_disable(&a->napi);
-	cancel_delayed_work_sync(&a->watchdog);
 	e1k_hw_update_stats(a);
 	a->link_speed = 0;
-
+	/* Stops tx DMA, lets what is in flight drain, resets the MAC. */
+	err = e1k_hw_reset(a);
 	/* tx first: XDP_TX slots hold pages of the rx pool. */
 	e1k_clean_tx_buffers(a);
 	e1k_clean_rx_buffers(a);
-	e1k_free_tx_ring(a);
-	e1k_free_rx_ring(a);
-	e1k_hw_reset(a);
+	return err;
 }
 
 static int e1k_open(struct net_device *netdev)
@@ -159,17 +160,31 @@ static int e1k_open(struct net_device *netdev)
 	int err;
 
 	netif_carrier_off(netdev);
+	err = e1k_setup_tx_ring(a);
+	if (err)
+		return err;
+	err = e1k_setup_rx_ring(a);
+	if (err)
+		goto err_free_tx;
+	/* From a known state, whatever the last close or a failed reset left. */
+	err = e1k_hw_reset(a);
+	if (err) {
+		netdev_err(netdev, "the device does not come out of reset\n");
+		goto err_free_rx;
+	}
 	err = request_irq(a->pdev->irq, e1k_intr, IRQF_SHARED, netdev->name, a);
 	if (err) {
 		netdev_err(netdev, "cannot get IRQ %d: %d\n", a->pdev->irq, err);
-		return err;
+		goto err_free_rx;
 	}
-	err = e1k_up(a);
-	if (err) {
-		free_irq(a->pdev->irq, a);
-		return err;
-	}
+	e1k_up(a);
 	return 0;
+
+err_free_rx:
+	e1k_free_rx_ring(a);
+err_free_tx:
+	e1k_free_tx_ring(a);
+	return err;
 }
 
 static int e1k_stop(struct net_device *netdev)
@@ -178,6 +193,8 @@ static int e1k_stop(struct net_device *netdev)
 
 	e1k_down(a);
 	free_irq(a->pdev->irq, a);
+	e1k_free_tx_ring(a);
+	e1k_free_rx_ring(a);
 	return 0;
 }
 
@@ -207,25 +224,37 @@ static void e1k_watchdog(struct work_struct *work)
 		netif_carrier_off(netdev);
 	}
 	e1k_hw_update_stats(a);
+	/*
+	 * An rx ring the poll could not refill (no pages at the time) gets no
+	 * receive interrupt to refill it later: raise one (mainline e1000
+	 * does the same from its watchdog).
+	 */
+	if (e1k_desc_unused(a->rx_ring.next_to_use, a->rx_ring.next_to_clean,
+			    a->rx_ring.count) >= E1K_RX_REFILL_BATCH)
+		e1k_wr(a, E1K_ICS, E1K_INT_RXT0);
 	schedule_delayed_work(&a->watchdog, E1K_WATCHDOG_PERIOD);
 }
 
+/*
+ * Reset after a tx timeout (or debugfs' reset): the rings and the page pool
+ * stay, only their buffers are cleaned and posted anew. When the MAC does
+ * not come out of reset the port stays down, and `ip link set down`, a
+ * later `up` (which tries the reset again) and rmmod handle it.
+ */
 static void e1k_reset_task(struct work_struct *work)
 {
 	struct e1k_adapter *a = container_of(work, struct e1k_adapter, reset_task);
 	int err;
 
 	rtnl_lock();
-	if (netif_running(a->netdev) && !test_bit(E1K_STATE_RESETTING, &a->state)) {
-		set_bit(E1K_STATE_RESETTING, &a->state);
+	if (netif_running(a->netdev) && !test_bit(E1K_STATE_DOWN, &a->state)) {
 		netdev_warn(a->netdev, "resetting the device\n");
-		e1k_down(a);
-		err = e1k_up(a);
-		if (err) {
-			netdev_err(a->netdev, "reset failed (%d): closing\n", err);
-			dev_close(a->netdev);
-		}
-		clear_bit(E1K_STATE_RESETTING, &a->state);
+		err = e1k_down(a);
+		if (err)
+			netdev_err(a->netdev, "reset failed (%d): the port stays down until it is brought down and up\n",
+				   err);
+		else
+			e1k_up(a);
 	}
 	rtnl_unlock();
 }
@@ -234,7 +263,7 @@ static void e1k_tx_timeout(struct net_device *netdev, unsigned int txqueue)
 {
 	struct e1k_adapter *a = netdev_priv(netdev);
 
-	a->tx_ring.timeouts++;
+	e1k_count(&a->xmit_stats, tx_timeouts, 1);
 	netdev_warn(netdev, "tx timeout: TDH %u TDT %u, next to clean %u\n",
 		    e1k_rd(a, E1K_TDH), e1k_rd(a, E1K_TDT), a->tx_ring.next_to_clean);
 	schedule_work(&a->reset_task);
@@ -337,24 +366,53 @@ static int e1k_change_mtu(struct net_device *netdev, int new_mtu)
 	return 0;
 }
 
+void e1k_read_napi_counters(struct e1k_adapter *a, struct e1k_napi_counters *c)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&a->napi_stats.syncp);
+		*c = a->napi_stats.c;
+	} while (u64_stats_fetch_retry(&a->napi_stats.syncp, start));
+}
+
+void e1k_read_xmit_counters(struct e1k_adapter *a, struct e1k_xmit_counters *c)
+{
+	unsigned int start;
+
+	do {
+		start = u64_stats_fetch_begin(&a->xmit_stats.syncp);
+		*c = a->xmit_stats.c;
+	} while (u64_stats_fetch_retry(&a->xmit_stats.syncp, start));
+}
+
+u64 e1k_read_reg_writes(struct e1k_adapter *a)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *per_cpu_ptr(a->reg_writes, cpu);
+	return sum;
+}
+
 static void e1k_get_stats64(struct net_device *netdev,
 			    struct rtnl_link_stats64 *stats)
 {
 	struct e1k_adapter *a = netdev_priv(netdev);
-	struct e1k_ring_stats *rx = &a->rx_ring.stats, *tx = &a->tx_ring.stats;
 	struct e1k_hw_stats *hw = &a->hw_stats;
-	unsigned int start;
+	struct e1k_napi_counters n;
+	struct e1k_xmit_counters x;
 
-	do {
-		start = u64_stats_fetch_begin(&rx->syncp);
-		stats->rx_packets = rx->packets;
-		stats->rx_bytes = rx->bytes;
-	} while (u64_stats_fetch_retry(&rx->syncp, start));
-	do {
-		start = u64_stats_fetch_begin(&tx->syncp);
-		stats->tx_packets = tx->packets;
-		stats->tx_bytes = tx->bytes;
-	} while (u64_stats_fetch_retry(&tx->syncp, start));
+	e1k_read_napi_counters(a, &n);
+	e1k_read_xmit_counters(a, &x);
+	stats->rx_packets = n.rx_packets;
+	stats->rx_bytes = n.rx_bytes;
+	stats->tx_packets = n.tx_packets;
+	stats->tx_bytes = n.tx_bytes;
+	/* Frames the driver dropped (not pages it could not refill). */
+	stats->rx_dropped = n.rx_skb_failed + n.rx_multi_desc_dropped;
+	stats->tx_dropped = x.tx_dropped;
 
 	stats->rx_errors = hw->rxerrc + hw->crcerrs + hw->ruc + hw->roc + hw->rlec;
 	stats->rx_crc_errors = hw->crcerrs;
@@ -363,8 +421,6 @@ static void e1k_get_stats64(struct net_device *netdev,
 	stats->rx_over_errors = hw->rnbc;
 	stats->multicast = hw->mprc;
 	stats->collisions = hw->colc;
-	stats->tx_dropped = netdev->stats.tx_dropped;
-	stats->rx_dropped = a->rx_ring.alloc_failed + a->rx_ring.multi_desc_dropped;
 }
 
 /* Rx VLAN stripping (CTRL.VME) and rx checksums (RXCSUM) are switches on
@@ -493,11 +549,17 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	a->rx_ring_count = E1K_DEFAULT_RXD;
 	a->itr_usecs = E1K_DEFAULT_ITR_USECS;
 	spin_lock_init(&a->stats_lock);
-	u64_stats_init(&a->xdp_stats.syncp);
+	u64_stats_init(&a->napi_stats.syncp);
+	u64_stats_init(&a->xmit_stats.syncp);
 	set_bit(E1K_STATE_DOWN, &a->state);
 	INIT_DELAYED_WORK(&a->watchdog, e1k_watchdog);
 	INIT_WORK(&a->reset_task, e1k_reset_task);
 
+	a->reg_writes = alloc_percpu(u64);
+	if (!a->reg_writes) {
+		err = -ENOMEM;
+		goto err_percpu;
+	}
 	a->hw_addr = pci_ioremap_bar(pdev, 0);
 	if (!a->hw_addr) {
 		err = -EIO;
@@ -533,6 +595,7 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = register_netdev(netdev);
 	if (err)
 		goto err_register;
+	e1k_debugfs_add(a);
 	netif_info(a, probe, netdev, "Intel 8254x (%04x) %pM, native XDP\n",
 		   pdev->device, netdev->dev_addr);
 	return 0;
@@ -542,6 +605,8 @@ err_register:
 err_hw:
 	iounmap(a->hw_addr);
 err_ioremap:
+	free_percpu(a->reg_writes);
+err_percpu:
 	free_netdev(netdev);
 err_alloc:
 	pci_release_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM));
@@ -556,6 +621,7 @@ static void e1k_remove(struct pci_dev *pdev)
 	struct e1k_adapter *a = netdev_priv(netdev);
 	struct bpf_prog *prog;
 
+	e1k_debugfs_remove(a);
 	unregister_netdev(netdev);	/* closes it: e1k_down ran */
 	cancel_work_sync(&a->reset_task);
 	cancel_delayed_work_sync(&a->watchdog);
@@ -565,6 +631,7 @@ static void e1k_remove(struct pci_dev *pdev)
 	netif_napi_del(&a->napi);
 	e1k_hw_reset(a);
 	iounmap(a->hw_addr);
+	free_percpu(a->reg_writes);
 	free_netdev(netdev);
 	pci_release_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM));
 	pci_disable_device(pdev);
@@ -589,7 +656,24 @@ static struct pci_driver e1k_driver = {
 	.remove		= e1k_remove,
 	.shutdown	= e1k_shutdown,
 };
-module_pci_driver(e1k_driver);
+static int __init e1k_init_module(void)
+{
+	int err;
+
+	e1k_debugfs_init();
+	err = pci_register_driver(&e1k_driver);
+	if (err)
+		e1k_debugfs_exit();
+	return err;
+}
+module_init(e1k_init_module);
+
+static void __exit e1k_exit_module(void)
+{
+	pci_unregister_driver(&e1k_driver);
+	e1k_debugfs_exit();
+}
+module_exit(e1k_exit_module);
 
 MODULE_DESCRIPTION("Intel 8254x (e1000) driver with native XDP");
 MODULE_LICENSE("GPL");

@@ -26,6 +26,8 @@ int e1k_alloc_tx_ring(struct e1k_adapter *a, struct e1k_tx_ring *ring,
 {
 	struct device *dev = &a->pdev->dev;
 
+	if (e1k_fault(a, E1K_FAULT_RING_ALLOC))
+		return -ENOMEM;
 	ring->count = count;
 	ring->buf = kvcalloc(ring->count, sizeof(*ring->buf), GFP_KERNEL);
 	if (!ring->buf)
@@ -40,7 +42,6 @@ int e1k_alloc_tx_ring(struct e1k_adapter *a, struct e1k_tx_ring *ring,
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
 	ring->ctx_key = 0;
-	u64_stats_init(&ring->stats.syncp);
 	return 0;
 }
 
@@ -87,6 +88,8 @@ int e1k_alloc_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring,
 	struct device *dev = &a->pdev->dev;
 	int err;
 
+	if (e1k_fault(a, E1K_FAULT_RING_ALLOC))
+		return -ENOMEM;
 	ring->count = count;
 	ring->buf = kvcalloc(ring->count, sizeof(*ring->buf), GFP_KERNEL);
 	if (!ring->buf)
@@ -114,7 +117,6 @@ int e1k_alloc_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring,
 	ring->next_to_clean = 0;
 	ring->skb = NULL;
 	ring->discard = false;
-	u64_stats_init(&ring->stats.syncp);
 	return 0;
 
 err_rxq:
@@ -266,11 +268,12 @@ static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
 		page_pool_put_full_page(a->rx_ring.pool, b->page, in_napi);
 		break;
 	case E1K_TX_XDP_FRAME:
+		/*
+		 * Another device's frame (ndo_xdp_xmit): never into its pool's
+		 * lockless cache, which only that device's NAPI may touch.
+		 */
 		dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
-		if (in_napi)
-			xdp_return_frame_rx_napi(b->xdpf);
-		else
-			xdp_return_frame(b->xdpf);
+		xdp_return_frame(b->xdpf);
 		break;
 	case E1K_TX_NONE:
 	case E1K_TX_CTX:
@@ -300,7 +303,11 @@ void e1k_clean_tx_buffers(struct e1k_adapter *a)
 	netdev_reset_queue(a->netdev);
 }
 
-/* Reclaim finished packets. Returns true when all work was done. */
+/*
+ * Reclaim finished packets. Returns true when all work was done. A budget
+ * of 0 is netpoll, maybe with interrupts off: it frees skbs only and
+ * leaves XDP slots (page_pool, xdp_frame returns) to the next real poll.
+ */
 bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 {
 	struct e1k_tx_ring *ring = &a->tx_ring;
@@ -318,6 +325,9 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 		smp_rmb();	/* first before eop */
 		eop = first->eop;
 		if (!(READ_ONCE(ring->desc[eop].status) & E1K_TXD_STAT_DD))
+			break;
+		if (!budget && (first->type == E1K_TX_XDP_TX ||
+				first->type == E1K_TX_XDP_FRAME))
 			break;
 		dma_rmb();
 
@@ -343,10 +353,10 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 	ring->next_to_clean = ntc;
 
 	if (pkts) {
-		u64_stats_update_begin(&ring->stats.syncp);
-		ring->stats.packets += pkts;
-		ring->stats.bytes += bytes;
-		u64_stats_update_end(&ring->stats.syncp);
+		u64_stats_update_begin(&a->napi_stats.syncp);
+		a->napi_stats.c.tx_packets += pkts;
+		a->napi_stats.c.tx_bytes += bytes;
+		u64_stats_update_end(&a->napi_stats.syncp);
 	}
 	netdev_completed_queue(netdev, bql_pkts, bql_bytes);
 
@@ -358,7 +368,7 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 		if (netif_queue_stopped(netdev) &&
 		    !test_bit(E1K_STATE_DOWN, &a->state)) {
 			netif_wake_queue(netdev);
-			ring->restart_queue++;
+			e1k_count(&a->napi_stats, tx_wake_queue, 1);
 		}
 	}
 	return done < ring->count;
@@ -469,7 +479,7 @@ static int e1k_maybe_stop_tx(struct e1k_adapter *a, unsigned int needed)
 			    ring->count) < needed)
 		return -EBUSY;
 	netif_start_queue(a->netdev);
-	ring->restart_queue++;
+	e1k_count(&a->xmit_stats, tx_restart_queue, 1);
 	return 0;
 }
 
@@ -517,7 +527,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	 */
 	if (skb_put_padto(skb, ETH_ZLEN)) {
 		/* Freed by skb_put_padto. */
-		netdev->stats.tx_dropped++;
+		e1k_count(&a->xmit_stats, tx_dropped, 1);
 		if (!netdev_xmit_more())
 			e1k_tx_bump_tail(a);
 		return NETDEV_TX_OK;
@@ -527,7 +537,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	for (f = 0; f < skb_shinfo(skb)->nr_frags; f++)
 		needed += e1k_descs_for(skb_frag_size(&skb_shinfo(skb)->frags[f]));
 	if (e1k_maybe_stop_tx(a, needed)) {
-		ring->tx_busy++;
+		e1k_count(&a->xmit_stats, tx_busy, 1);
 		/* Packets queued with xmit_more wait for a tail write that
 		 * no later call would make while the queue is stopped.
 		 */
@@ -543,9 +553,9 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	if (skb_is_gso(skb)) {
 		cmd |= E1K_TXD_CMD_TSE;
 		segs = skb_shinfo(skb)->gso_segs;
-		ring->tso++;
+		e1k_count(&a->xmit_stats, tx_tso, 1);
 	} else if (popts) {
-		ring->csum_offload++;
+		e1k_count(&a->xmit_stats, tx_csum_offload, 1);
 	}
 	if (skb_vlan_tag_present(skb)) {
 		cmd |= E1K_TXD_CMD_VLE;
@@ -597,7 +607,7 @@ netdev_tx_t e1k_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	return NETDEV_TX_OK;
 
 dma_error:
-	ring->dma_err++;
+	e1k_count(&a->xmit_stats, tx_dma_err, 1);
 	/* Unwind the slots mapped so far (the skb is freed below). */
 	for (f = first; f != i; f = (f + 1) % ring->count) {
 		struct e1k_tx_buffer *b = &ring->buf[f];
@@ -612,7 +622,7 @@ dma_error:
 	ring->ctx_key = 0;
 drop:
 	dev_kfree_skb_any(skb);
-	netdev->stats.tx_dropped++;
+	e1k_count(&a->xmit_stats, tx_dropped, 1);
 	/* Earlier packets of this batch still need their tail write. */
 	if (!netdev_xmit_more())
 		e1k_tx_bump_tail(a);
@@ -640,9 +650,10 @@ void e1k_alloc_rx_buffers(struct e1k_adapter *a, unsigned int count)
 		struct e1k_rx_buffer *b = &ring->buf[i];
 
 		if (!b->page) {
-			b->page = page_pool_dev_alloc_pages(ring->pool);
+			b->page = e1k_fault(a, E1K_FAULT_PAGE_REFILL) ? NULL :
+				  page_pool_dev_alloc_pages(ring->pool);
 			if (unlikely(!b->page)) {
-				ring->alloc_failed++;
+				e1k_count(&a->napi_stats, rx_alloc_failed, 1);
 				break;
 			}
 			b->dma = page_pool_get_dma_addr(b->page) + E1K_RX_HEADROOM;
@@ -686,27 +697,27 @@ void e1k_clean_rx_buffers(struct e1k_adapter *a)
 static void e1k_rx_checksum(struct e1k_adapter *a, u8 status, u8 errors,
 			    struct sk_buff *skb)
 {
-	struct e1k_rx_ring *ring = &a->rx_ring;
-
 	skb_checksum_none_assert(skb);
 	if (!(a->netdev->features & NETIF_F_RXCSUM) || (status & E1K_RXD_STAT_IXSM))
 		return;
 	if (errors & (E1K_RXD_ERR_TCPE | E1K_RXD_ERR_IPE)) {
 		/* Let the stack check and count it. */
-		ring->csum_err++;
+		e1k_count(&a->napi_stats, rx_csum_err, 1);
 		return;
 	}
 	if (status & E1K_RXD_STAT_TCPCS) {
 		skb->ip_summed = CHECKSUM_UNNECESSARY;
-		ring->csum_good++;
+		e1k_count(&a->napi_stats, rx_csum_good, 1);
 	}
 }
 
-static struct sk_buff *e1k_build_skb(struct xdp_buff *xdp)
+static struct sk_buff *e1k_build_skb(struct e1k_adapter *a, struct xdp_buff *xdp)
 {
 	unsigned int metasize = xdp->data - xdp->data_meta;
 	struct sk_buff *skb;
 
+	if (e1k_fault(a, E1K_FAULT_SKB_BUILD))
+		return NULL;
 	skb = napi_build_skb(xdp->data_hard_start, PAGE_SIZE);
 	if (unlikely(!skb))
 		return NULL;
@@ -748,7 +759,8 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 	struct xdp_buff xdp;
 	int done = 0;
 
-	prog = READ_ONCE(a->xdp_prog);
+	/* NAPI runs with BH off: an RCU read side for the program. */
+	prog = rcu_dereference_bh(a->xdp_prog);
 	xdp_init_buff(&xdp, PAGE_SIZE, &ring->xdp_rxq);
 
 	while (done < budget) {
@@ -776,12 +788,13 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 		page = b->page;
 		b->page = NULL;
 		ntc = (ntc + 1) % ring->count;
-		dma_sync_single_range_for_cpu(dev, page_pool_get_dma_addr(page),
-					      E1K_RX_HEADROOM, len,
-					      page_pool_get_dma_dir(ring->pool));
 
-		if (unlikely((errors & E1K_RXD_ERR_FRAME) || !len)) {
-			ring->frame_errors++;
+		/* A length past the buffer is the device's fault: never
+		 * trusted, the frame is dropped as an error.
+		 */
+		if (unlikely((errors & E1K_RXD_ERR_FRAME) || !len ||
+			     len > E1K_RX_BUFSZ)) {
+			e1k_count(&a->napi_stats, rx_frame_errors, 1);
 			page_pool_recycle_direct(ring->pool, page);
 			if (ring->skb) {
 				dev_kfree_skb(ring->skb);
@@ -790,9 +803,23 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 			ring->discard = !(status & E1K_RXD_STAT_EOP);
 			continue;
 		}
+		dma_sync_single_range_for_cpu(dev, page_pool_get_dma_addr(page),
+					      E1K_RX_HEADROOM, len,
+					      page_pool_get_dma_dir(ring->pool));
 
 		/* The rest of a frame that spans descriptors. */
 		if (ring->skb) {
+			if (unlikely(skb_shinfo(ring->skb)->nr_frags >= MAX_SKB_FRAGS)) {
+				/* Longer than any frame we let in: a device
+				 * that lost EOP. Drop it to its end.
+				 */
+				e1k_count(&a->napi_stats, rx_frame_errors, 1);
+				page_pool_recycle_direct(ring->pool, page);
+				dev_kfree_skb(ring->skb);
+				ring->skb = NULL;
+				ring->discard = !(status & E1K_RXD_STAT_EOP);
+				continue;
+			}
 			skb_add_rx_frag(ring->skb, skb_shinfo(ring->skb)->nr_frags,
 					page, E1K_RX_HEADROOM, len, PAGE_SIZE);
 			if (!(status & E1K_RXD_STAT_EOP))
@@ -811,7 +838,7 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 			/* A program sees one buffer: a frame spanning several
 			 * is dropped whole, up to and including its EOP.
 			 */
-			ring->multi_desc_dropped++;
+			e1k_count(&a->napi_stats, rx_multi_desc_dropped, 1);
 			page_pool_recycle_direct(ring->pool, page);
 			ring->discard = true;
 			continue;
@@ -820,11 +847,14 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 		xdp_prepare_buff(&xdp, page_address(page), E1K_RX_HEADROOM, len, true);
 		if (prog) {
 			unsigned int verdict;
+			void *data, *data_end;
 
 			if (status & E1K_RXD_STAT_VP) {
 				e1k_xdp_restore_vlan(&xdp, le16_to_cpu(desc->special));
 				status &= ~E1K_RXD_STAT_VP;
 			}
+			data = xdp.data;
+			data_end = xdp.data_end;
 			verdict = e1k_run_xdp(a, prog, &xdp, page);
 
 			if (verdict != E1K_XDP_PASS) {
@@ -833,11 +863,18 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 				done++;
 				continue;
 			}
+			/* The device checked the frame it received; once the
+			 * program moved its start or end the stack checks.
+			 */
+			if (xdp.data != data || xdp.data_end != data_end)
+				status |= E1K_RXD_STAT_IXSM;
 		}
-		skb = e1k_build_skb(&xdp);
+		skb = e1k_build_skb(a, &xdp);
 		if (unlikely(!skb)) {
-			ring->alloc_failed++;
+			/* The frame is lost: the rest of it, up to its EOP, too. */
+			e1k_count(&a->napi_stats, rx_skb_failed, 1);
 			page_pool_recycle_direct(ring->pool, page);
+			ring->discard = !(status & E1K_RXD_STAT_EOP);
 			continue;
 		}
 		if (!(status & E1K_RXD_STAT_EOP)) {
@@ -860,10 +897,10 @@ deliver:
 		e1k_xdp_finish(a, xdp_status);
 	*xdp_tx = xdp_status & E1K_XDP_TX;
 
-	u64_stats_update_begin(&ring->stats.syncp);
-	ring->stats.packets += done;
-	ring->stats.bytes += bytes;
-	u64_stats_update_end(&ring->stats.syncp);
+	u64_stats_update_begin(&a->napi_stats.syncp);
+	a->napi_stats.c.rx_packets += done;
+	a->napi_stats.c.rx_bytes += bytes;
+	u64_stats_update_end(&a->napi_stats.syncp);
 
 	/* Refill in batches: one RDT write for many buffers. */
 	if (e1k_desc_unused(ring->next_to_use, ntc, ring->count) >= E1K_RX_REFILL_BATCH)

@@ -13,13 +13,6 @@
 
 #include "e1k.h"
 
-static void e1k_xdp_count(struct e1k_adapter *a, u64 *counter)
-{
-	u64_stats_update_begin(&a->xdp_stats.syncp);
-	(*counter)++;
-	u64_stats_update_end(&a->xdp_stats.syncp);
-}
-
 /* Queue one buffer on the tx ring; the caller holds the tx queue lock and
  * bumps the tail later. Returns false when the ring is full.
  */
@@ -81,27 +74,27 @@ static bool e1k_xdp_tx(struct e1k_adapter *a, struct xdp_buff *xdp,
 unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
 			 struct xdp_buff *xdp, struct page *page)
 {
-	struct e1k_xdp_stats *st = &a->xdp_stats;
+	struct e1k_napi_stats *st = &a->napi_stats;
 	u32 act = bpf_prog_run_xdp(prog, xdp);
 
 	switch (act) {
 	case XDP_PASS:
-		e1k_xdp_count(a, &st->pass);
+		e1k_count(st, xdp_pass, 1);
 		return E1K_XDP_PASS;
 	case XDP_TX:
 		if (likely(e1k_xdp_tx(a, xdp, page))) {
-			e1k_xdp_count(a, &st->tx);
+			e1k_count(st, xdp_tx, 1);
 			return E1K_XDP_TX;
 		}
-		e1k_xdp_count(a, &st->tx_full);
+		e1k_count(st, xdp_tx_full, 1);
 		trace_xdp_exception(a->netdev, prog, act);
 		break;
 	case XDP_REDIRECT:
 		if (likely(!xdp_do_redirect(a->netdev, xdp, prog))) {
-			e1k_xdp_count(a, &st->redirect);
+			e1k_count(st, xdp_redirect, 1);
 			return E1K_XDP_REDIR;
 		}
-		e1k_xdp_count(a, &st->redirect_err);
+		e1k_count(st, xdp_redirect_err, 1);
 		trace_xdp_exception(a->netdev, prog, act);
 		break;
 	default:
@@ -109,10 +102,10 @@ unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
 		fallthrough;
 	case XDP_ABORTED:
 		trace_xdp_exception(a->netdev, prog, act);
-		e1k_xdp_count(a, &st->aborted);
+		e1k_count(st, xdp_aborted, 1);
 		break;
 	case XDP_DROP:
-		e1k_xdp_count(a, &st->drop);
+		e1k_count(st, xdp_drop, 1);
 		break;
 	}
 	/* Dropped, aborted or failed: the page goes straight back. */
@@ -144,14 +137,23 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 
 	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
 		return -EINVAL;
-	if (unlikely(test_bit(E1K_STATE_DOWN, &a->state) || !netif_carrier_ok(netdev)))
-		return -ENETDOWN;
 
+	/*
+	 * DOWN is tested under the tx lock: e1k_down sets it before
+	 * netif_tx_disable takes this lock, and frees nothing before that,
+	 * so a caller that finds it clear here has the rings until unlock.
+	 */
 	__netif_tx_lock(txq, smp_processor_id());
+	if (unlikely(test_bit(E1K_STATE_DOWN, &a->state) || !netif_carrier_ok(netdev))) {
+		__netif_tx_unlock(txq);
+		return -ENETDOWN;
+	}
 	for (i = 0; i < n; i++) {
 		struct xdp_frame *xdpf = frames[i];
 		dma_addr_t dma;
 
+		if (e1k_fault(a, E1K_FAULT_XDP_XMIT_MAP))
+			break;
 		/* Another device's memory: map it for ours. */
 		dma = dma_map_single(dev, xdpf->data, xdpf->len, DMA_TO_DEVICE);
 		if (dma_mapping_error(dev, dma))
@@ -166,8 +168,10 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		e1k_tx_bump_tail(a);
 	if (sent)
 		txq_trans_cond_update(txq);
-	a->tx_ring.xdp_xmit += sent;
-	a->tx_ring.xdp_xmit_err += n - sent;
+	u64_stats_update_begin(&a->xmit_stats.syncp);
+	a->xmit_stats.c.xdp_xmit += sent;
+	a->xmit_stats.c.xdp_xmit_err += n - sent;
+	u64_stats_update_end(&a->xmit_stats.syncp);
 	__netif_tx_unlock(txq);
 	/* The core frees the frames we did not take. */
 	return sent;
@@ -190,7 +194,7 @@ static int e1k_xdp_setup(struct e1k_adapter *a, struct bpf_prog *prog,
 	/* The poll reads the pointer once per run; a program it is still
 	 * running is freed only after an RCU grace period.
 	 */
-	old = xchg((__force struct bpf_prog **)&a->xdp_prog, prog);
+	old = rcu_replace_pointer(a->xdp_prog, prog, lockdep_rtnl_is_held());
 	if (old)
 		bpf_prog_put(old);
 	if (!!old != !!prog)
