@@ -29,7 +29,8 @@ report() { tee -a "$log"; }
 
 # The VMs per kernel and model: NAME|SMP|SUITES|ENV. Suites are NAME or
 # NAME:DRIVER (the DUT on that driver; e1000 = Debian's in-tree baseline).
-# The life-cycle suite (reloads, down/up, tx-timeout recovery), the BPF
+# The life-cycle and hardening suites (reloads, down/up, tx-timeout
+# recovery, fault knobs, teardown under traffic), the BPF
 # unit tests (BPF_PROG_TEST_RUN: no NIC involved) and the loader have no
 # model-specific code path, so they run on one model per kernel; so do the
 # baseline runs on the in-tree e1000. The reflector and the filter put
@@ -41,7 +42,7 @@ report() { tee -a "$log"; }
 vms_for_model() {
 	case "$1" in
 	e1000)
-		echo "main|2|smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000|"
+		echo "main|2|smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_cycle hardening bpf_unit bpf_echo bpf_filter loader loader:e1000|"
 		echo "swap|1|xdp_swap|XDP_SWAPS=200"
 		;;
 	*)
@@ -76,6 +77,7 @@ for k in "${kernels[@]}"; do
 	rel=$("$here/kver.sh" "$k" 2>/dev/null) || rel=$k
 	series=$(echo "$rel" | cut -d. -f1,2)
 	echo "$series/build" >>"$expected"
+	echo "$series/sparse" >>"$expected"
 	for m in "${models[@]}"; do
 		while read -r line; do
 			vm_fields "$line"
@@ -95,6 +97,15 @@ for k in "${kernels[@]}"; do
 	if make --no-print-directory all KVER="$rel" >"$top/build/make-$rel.log" 2>&1; then
 		echo "PASS $series/build" | report
 		releases+=("$rel")
+		# The driver through sparse (C=2: every file, built or not):
+		# address spaces (__rcu, __iomem, __le), locking annotations.
+		sparse_log=$top/build/sparse-$rel.log
+		if make --no-print-directory -C "/lib/modules/$rel/build" M="$top/driver" C=2 \
+			modules >"$sparse_log" 2>&1 && ! grep -qE 'warning:|error:' "$sparse_log"; then
+			echo "PASS $series/sparse" | report
+		else
+			echo "FAIL $series/sparse: $(grep -m1 -E 'warning:|error:' "$sparse_log" || tail -n 1 "$sparse_log")" | report
+		fi
 	else
 		echo "FAIL $series/build: make all KVER=$rel failed; tail of build/make-$rel.log:" | report
 		tail -n 20 "$top/build/make-$rel.log" | sed 's/^/    | /'

@@ -13,7 +13,7 @@ packages=(
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config
 	busybox-static cpio kmod xz-utils zstd
 	iproute2 iputils-ping iperf3 ethtool xdp-tools util-linux
-	gnuplot-nox python3 shellcheck make gcc jq
+	gnuplot-nox python3 shellcheck make gcc jq sparse
 )
 
 missing=()

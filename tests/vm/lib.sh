@@ -365,9 +365,10 @@ dut_diag() {
 	ethtool -d "$DUT" >&2 2>&1 || true
 }
 
-# ethtool -S counter of the DUT (0 when the driver does not have it).
+# dut_ethstat NAME [IFACE]: an ethtool -S counter of the DUT (or of IFACE;
+# 0 when the driver does not have it).
 dut_ethstat() {
-	ethtool -S "$DUT" 2>/dev/null | awk -v k="$1:" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }'
+	ethtool -S "${2:-$DUT}" 2>/dev/null | awk -v k="$1:" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }'
 }
 
 # snmp4 PROTO FIELD: a counter from /proc/net/snmp's "PROTO:" lines (found by
@@ -401,6 +402,38 @@ veth_teardown() {
 }
 # shellcheck disable=SC2046 # le32 prints four separate words
 set_devmap() { bpftool map update name t_devmap key 0 0 0 0 value $(le32 "$1"); }
+
+# devmap_of DEV: the id of the devmap (t_devmap) of DEV's XDP program.
+devmap_of() {
+	_prog=$(ip -d link show dev "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n 1)
+	[ -n "$_prog" ] || { echo "no XDP program on $1" >&2; return 1; }
+	for _m in $(bpftool prog show id "$_prog" -j | jq '.map_ids[]'); do
+		if [ "$(bpftool map show id "$_m" -j | jq -r .name)" = t_devmap ]; then
+			echo "$_m"
+			return 0
+		fi
+	done
+	echo "the program on $1 has no t_devmap" >&2
+	return 1
+}
+# redirect_to DEV TARGET: DEV's program redirects test frames to TARGET.
+redirect_to() {
+	ip -force link set dev "$1" xdpdrv obj $TOBJ/xdp_t_redirect.bpf.o sec xdp
+	# shellcheck disable=SC2046 # le32 prints four separate words
+	bpftool map update id "$(devmap_of "$1")" key 0 0 0 0 \
+		value $(le32 "$(cat "/sys/class/net/$2/ifindex")")
+}
+# mem_avail_kb: MemAvailable from /proc/meminfo.
+mem_avail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+# settled_mem_kb: MemAvailable once deferred frees (RCU, page_pool's
+# release work) ran and the page cache was dropped.
+settled_mem_kb() {
+	sleep 3
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	mem_avail_kb
+}
 
 # test_frame ARGS...: a UDP frame from the peer to the DUT, port 9999.
 test_frame() {

@@ -97,7 +97,6 @@ tx_timeout_recovers() {
 }
 check drv_tx_timeout_reset "no recovery from a tx timeout" tx_timeout_recovers
 
-mem_avail_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
 
 # reload N [PROG]: unload and load the driver N times while the peer
 # floods, with PROG attached after each load if given.
@@ -120,13 +119,6 @@ reload() {
 # ran and the page cache was dropped: a leaked rx ring is 1 MiB (256 pages)
 # a cycle, 20 MiB in all; tests/vm/limits.sh says what the bed's own drift
 # is and what is allowed.
-settled_mem_kb() {
-	sleep 3
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	sleep 1
-	mem_avail_kb
-}
 reload_x20() {
 	reload 2 "$@"
 	_m0=$(settled_mem_kb)

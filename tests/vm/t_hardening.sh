@@ -1,0 +1,303 @@
+#!/bin/sh
+# shellcheck shell=sh
+# Hardening (issue 13): the paths no happy-path test reaches, driven by the
+# driver's debugfs fault knobs (e1k_xdp/<PCI address>/fail_*, reset): a
+# reset that cannot reallocate or that fails, an skb that cannot be built
+# in the middle of a frame, an rx ring that could not be filled, and
+# teardown (down/up, ring resize, reset) racing redirected and XDP_TX
+# traffic.
+# shellcheck source=tests/vm/lib.sh
+. /opt/e1k/tests/vm/lib.sh
+
+net_setup "$E1K_DRIVER"
+ping_all peer 2 "$DUT_IP4"
+DUT_MAC=$(mac_of "$DUT")
+DBG=/sys/kernel/debug/e1k_xdp/$(basename "$(readlink "/sys/class/net/$DUT/device")")
+
+# knob NAME VALUE: arm (or disarm, 0) a fault knob.
+knob() { echo "$2" >"$DBG/$1"; }
+knobs_off() {
+	for _k in fail_ring_alloc fail_page_refill fail_skb_build fail_reset fail_xdp_xmit_map; do
+		knob $_k 0
+	done
+}
+# rx_pages: rx slots holding a page (a posted buffer).
+rx_pages() { awk '/^slot page/ { rx = 1; next } rx && NF == 5 { n += $2 } END { print n + 0 }' "$DBG/rings"; }
+# log_count TEXT: lines of this boot's kernel log that contain TEXT.
+log_count() { dmesg | grep -c "$1" || true; }
+# log_count_above TEXT N: more than N of them.
+log_count_above() { [ "$(log_count "$1")" -gt "$2" ]; }
+# port_back: up, with carrier (after a reset).
+port_back() { carrier_up "$DUT" && grep -q '^state up' "$DBG/rings"; }
+
+debugfs_shows_rings() {
+	[ -d "$DBG" ] || { echo "no $DBG" >&2; return 1; }
+	ping_all peer 3 "$DUT_IP4"
+	_r=$(cat "$DBG/rings")
+	echo "$_r" | grep -q "^state up carrier on" || { echo "rings: not up with carrier" >&2; return 1; }
+	echo "$_r" | grep -q '^tx count 256 ' || { echo "rings: no 256-entry tx ring" >&2; return 1; }
+	echo "$_r" | grep -q '^rx count 256 ' || { echo "rings: no 256-entry rx ring" >&2; return 1; }
+	# Every rx slot but one holds a page (one stays unposted: head != tail).
+	_pages=$(rx_pages)
+	[ "$_pages" -ge 240 ] || { echo "rings: $_pages rx slots hold a page" >&2; return 1; }
+	_rctl=$(awk '$1 == "RCTL" { print $2 }' "$DBG/registers")
+	[ $((_rctl & 2)) -eq 2 ] || { echo "registers: RCTL $_rctl without EN" >&2; return 1; }
+	for _k in fail_ring_alloc fail_page_refill fail_skb_build fail_reset fail_xdp_xmit_map; do
+		[ "$(cat "$DBG/$_k")" = 0 ] || { echo "$_k is not 0 at start" >&2; return 1; }
+	done
+}
+check hard_debugfs_rings "the debugfs directory does not show the port as it is" \
+	debugfs_shows_rings
+
+# A reset must keep the rings (issue 13, defect 2): with the next ring
+# allocation armed to fail, a reset still brings the port back, and the
+# knob is still armed afterwards (nothing was allocated).
+reset_keeps_rings() {
+	_resets0=$(log_count "$DUT: resetting the device")
+	kmsg_expect "resetting the device"
+	knob fail_ring_alloc 1
+	knob reset 1
+	wait_for 10 log_count_above "$DUT: resetting the device" "$_resets0"
+	wait_for 10 port_back || { knobs_off; echo "the port did not come back from the reset" >&2; return 1; }
+	kmsg_expect_end
+	_left=$(cat "$DBG/fail_ring_alloc")
+	knobs_off
+	[ "$_left" = 1 ] || { echo "the reset allocated rings (fail_ring_alloc $_left left of 1)" >&2; return 1; }
+	sleep 2 # QEMU holds reception for a while after an RCTL write
+	ping_all peer 3 "$DUT_IP4"
+}
+check hard_reset_keeps_rings "a reset reallocated its rings, or did not come back" \
+	reset_keeps_rings
+
+# A failed reset leaves a port that `ip link set down`, a later `up` and
+# rmmod handle (defect 2: it used to deadlock with RTNL held).
+failed_reset_recovers() {
+	kmsg_expect "resetting the device|reset failed"
+	_fails0=$(log_count "$DUT: reset failed")
+	knob fail_reset 1
+	knob reset 1
+	wait_for 10 log_count_above "$DUT: reset failed" "$_fails0" ||
+		{ knobs_off; echo "no 'reset failed' in the log" >&2; return 1; }
+	kmsg_expect_end
+	grep -q '^state down' "$DBG/rings" || { echo "the port is not down after a failed reset" >&2; return 1; }
+	timeout 10 /usr/sbin/ip link set "$DUT" down || { echo "ip link set down after a failed reset: $?" >&2; return 1; }
+	timeout 10 /usr/sbin/ip link set "$DUT" up || { echo "ip link set up after a failed reset: $?" >&2; return 1; }
+	wait_for 10 carrier_up "$DUT"
+	ip addr replace "$DUT_IP6/64" dev "$DUT" nodad
+	sleep 2
+	ping_all peer 3 "$DUT_IP4"
+	# Again, and this time unload the driver while the port is left down.
+	kmsg_expect "resetting the device|reset failed"
+	knob fail_reset 1
+	knob reset 1
+	wait_for 10 log_count_above "$DUT: reset failed" "$((_fails0 + 1))" ||
+		{ knobs_off; echo "no second 'reset failed' in the log" >&2; return 1; }
+	kmsg_expect_end
+	timeout 20 rmmod e1k_xdp || { echo "rmmod after a failed reset: $?" >&2; return 1; }
+	DUT_DRIVER=
+	dut_load e1k_xdp
+	ping_all peer 3 "$DUT_IP4"
+}
+check hard_failed_reset_recovers "a failed reset left a port that down/up/rmmod cannot handle" \
+	failed_reset_recovers
+DBG=/sys/kernel/debug/e1k_xdp/$(basename "$(readlink "/sys/class/net/$DUT/device")")
+
+# open fails cleanly when it cannot get its rings, and works once it can.
+open_without_rings() {
+	ip link set "$DUT" down
+	knob fail_ring_alloc 1
+	if ip link set "$DUT" up 2>/dev/null; then
+		knobs_off
+		echo "ip link set up succeeded with the ring allocation failing" >&2
+		return 1
+	fi
+	[ "$(cat "$DBG/fail_ring_alloc")" = 0 ] || { echo "open did not try to allocate" >&2; return 1; }
+	ip link set "$DUT" up
+	wait_for 10 carrier_up "$DUT"
+	ip addr replace "$DUT_IP6/64" dev "$DUT" nodad
+	sleep 2
+	ping_all peer 3 "$DUT_IP4"
+}
+check hard_open_without_rings "open with no memory for the rings did not fail cleanly" \
+	open_without_rings
+
+# An rx ring that could not be filled at all (every page refused at up)
+# fills once pages can be had again, though only the peer sends: the DUT
+# itself stays silent (no IPv6, static ARP), so none of its own transmit
+# interrupts runs the poll that refills the ring. The watchdog must.
+rx_refill_recovers() {
+	static_neighbours
+	sysctl -qw "net.ipv6.conf.$DUT.disable_ipv6=1"
+	ip link set "$DUT" down
+	knob fail_page_refill 1000000
+	ip link set "$DUT" up
+	wait_for 10 carrier_up "$DUT"
+	sleep 1 # the link-up interrupt's poll, with every refill failing
+	_posted=$(rx_pages)
+	knob fail_page_refill 0
+	_tx0=$(dut_stat tx_packets)
+	_ok=0
+	wait_for 10 rx_ring_full && _ok=1
+	_tx=$(($(dut_stat tx_packets) - _tx0)) _end=$(rx_pages)
+	sysctl -qw "net.ipv6.conf.$DUT.disable_ipv6=0"
+	ip addr replace "$DUT_IP6/64" dev "$DUT" nodad
+	[ "$_posted" = 0 ] || { echo "$_posted rx buffers posted with every refill failing" >&2; return 1; }
+	[ "$_tx" = 0 ] || { echo "the DUT sent $_tx frames meanwhile: the test proves nothing" >&2; return 1; }
+	[ "$_ok" = 1 ] || { echo "the rx ring was not refilled within 10 s ($_end buffers posted)" >&2; return 1; }
+	ping_all peer 3 "$DUT_IP4"
+}
+rx_ring_full() { [ "$(rx_pages)" -ge 240 ]; }
+check hard_rx_refill_recovers "an rx ring left empty by failed refills did not recover" \
+	rx_refill_recovers
+
+# An skb that cannot be built for the first buffer of a frame spanning
+# descriptors: the rest of that frame, up to its EOP, is dropped with it
+# (defect 6: it used to arrive as frames of its own).
+skb_fail_mid_frame() {
+	ip link set "$DUT" mtu 4000
+	in_peer ip link set "$PEER_IF" mtu 4000
+	static_neighbours
+	wait_quiet
+	_f=$(test_frame --dport 9 --payload 3000)
+	_rx0=$(dut_stat rx_packets) _drop0=$(dut_stat rx_dropped)
+	knob fail_skb_build 1
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_f" --count 1
+	sleep 1
+	_left=$(cat "$DBG/fail_skb_build")
+	knob fail_skb_build 0
+	_rx=$(($(dut_stat rx_packets) - _rx0)) _drop=$(($(dut_stat rx_dropped) - _drop0))
+	ip link set "$DUT" mtu 1500
+	in_peer ip link set "$PEER_IF" mtu 1500
+	[ "$_left" = 0 ] || { echo "the frame never reached the skb build" >&2; return 1; }
+	[ "$_rx" = 0 ] || { echo "rx_packets +$_rx for one frame whose skb could not be built" >&2; return 1; }
+	[ "$_drop" = 1 ] || { echo "rx_dropped +$_drop, want 1" >&2; return 1; }
+	wait_for 10 carrier_up "$DUT"
+	sleep 2
+	ping_all peer 3 "$DUT_IP4"
+}
+check hard_skb_fail_mid_frame "the rest of a frame whose skb failed arrived as frames" \
+	skb_fail_mid_frame
+
+# ndo_xdp_xmit mapping refused: the frame is counted and dropped, nothing
+# else changes (the core frees what the driver did not take).
+# redirect_setup: frames sent into vr1 (namespace vns) are redirected by
+# vr0's program into the DUT, which sends them through ndo_xdp_xmit.
+redirect_setup() {
+	veth_setup
+	ip link set dev vr0 xdpdrv obj $TOBJ/xdp_t_redirect.bpf.o sec xdp
+	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
+}
+xmit_map_fail() {
+	redirect_setup
+	_f=$(pkt build --dst-mac "$(peer_mac)" --src-mac "$DUT_MAC" \
+		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
+	_x0=$(dut_ethstat xdp_xmit) _e0=$(dut_ethstat xdp_xmit_err)
+	knob fail_xdp_xmit_map 3
+	in_vns "$E1K/bin/e1k-pkt" send vr1 "$_f" --count 10 --rate 100
+	sleep 1
+	_x=$(($(dut_ethstat xdp_xmit) - _x0)) _e=$(($(dut_ethstat xdp_xmit_err) - _e0))
+	knobs_off
+	veth_teardown
+	if [ "$_x" != 7 ] || [ "$_e" != 3 ]; then
+		echo "xdp_xmit +$_x, xdp_xmit_err +$_e: want 7 and 3" >&2
+		return 1
+	fi
+	ping_all peer 3 "$DUT_IP4"
+}
+check hard_xdp_xmit_map_fail "a refused ndo_xdp_xmit mapping was not counted and dropped" \
+	xmit_map_fail
+
+# Teardown racing traffic (defects 3 and 4): while frames are redirected
+# into the DUT from a veth (ndo_xdp_xmit, from the veth's NAPI) and the
+# peer's flood is bounced back by XDP_TX (the DUT's own NAPI), the port is
+# taken down and up, its rings resized and the device reset, 10 times
+# each. Nothing may write into rings being freed, turn the carrier or the
+# queue on while the port is down, or report anything (the log check, the
+# IOMMU and page poisoning watch); the port works afterwards.
+teardown_under_traffic() {
+	redirect_setup
+	xdp_attach $TOBJ/xdp_t_tx.bpf.o
+	_f=$(pkt build --dst-mac "$(peer_mac)" --src-mac "$DUT_MAC" \
+		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
+	/usr/bin/nsenter --net=/run/netns/vns "$E1K/bin/e1k-pkt" send vr1 "$_f" \
+		--count 100000000 --rate 5000 >/dev/null 2>&1 & # lint: killed below
+	_redir=$!
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" \
+		--count 100000000 --rate 5000
+	_flood=$BG_PID
+	_x0=$(dut_ethstat xdp_xmit)
+	_i=0 _bad=
+	kmsg_expect "resetting the device"
+	while [ $_i -lt 10 ] && [ -z "$_bad" ]; do
+		ip link set "$DUT" down || _bad="down, round $_i"
+		grep -q "^state down carrier off queue stopped" "$DBG/rings" ||
+			_bad="after down, round $_i: $(head -n 1 "$DBG/rings")"
+		ip link set "$DUT" up || _bad="up, round $_i"
+		ethtool -G "$DUT" rx $((_i % 2 ? 256 : 128)) tx $((_i % 2 ? 256 : 128)) ||
+			_bad="ethtool -G, round $_i"
+		knob reset 1
+		sleep 0.5
+		_i=$((_i + 1))
+	done
+	wait_for 10 port_back || _bad="the port did not come back after the last reset"
+	kmsg_expect_end
+	kill "$_redir" "$_flood" 2>/dev/null || true
+	wait "$_redir" "$_flood" 2>/dev/null || true
+	_x=$(($(dut_ethstat xdp_xmit) - _x0))
+	xdp_detach
+	veth_teardown
+	ethtool -G "$DUT" rx 256 tx 256
+	[ -z "$_bad" ] || { echo "failed: $_bad" >&2; return 1; }
+	[ "$_x" -gt 0 ] || { echo "no frame was redirected into the DUT during the test" >&2; return 1; }
+	wait_for 10 carrier_up "$DUT"
+	ip addr replace "$DUT_IP6/64" dev "$DUT" nodad
+	sleep 2
+	ping_all peer 3 "$DUT_IP4"
+	ping_all dut 3 "$PEER_IP6" -6
+}
+check hard_teardown_under_traffic "down/up, resize or reset under redirected and XDP_TX traffic went wrong" \
+	teardown_under_traffic
+
+# netpoll (defect 5): netconsole logs through the DUT while the peer's flood
+# is bounced by XDP_TX and a veth redirects frames into the DUT, so the tx
+# ring is full of XDP slots and the stack's queue stops: netconsole then
+# polls the driver with budget 0, maybe with interrupts off. Such a poll
+# frees skbs only (no page_pool or xdp_frame return), every message gets
+# through, and nothing is reported.
+NC_MSGS=200
+netconsole_under_xdp() {
+	static_neighbours
+	redirect_setup
+	xdp_attach $TOBJ/xdp_t_tx.bpf.o
+	in_peer "$E1K/bin/e1k-pkt" udp-recv 6666 --count $NC_MSGS --timeout 30000 \
+		>/tmp/nc.out 2>/tmp/nc.err &
+	_rcv=$!
+	wait_for 3 grep -q listening /tmp/nc.err
+	modprobe netconsole "netconsole=6665@$DUT_IP4/$DUT,6666@$PEER_IP4/$(peer_mac)"
+	_f=$(pkt build --dst-mac "$(peer_mac)" --src-mac "$DUT_MAC" \
+		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
+	/usr/bin/nsenter --net=/run/netns/vns "$E1K/bin/e1k-pkt" send vr1 "$_f" \
+		--count 100000000 --rate 5000 >/dev/null 2>&1 & # lint: killed below
+	_redir=$!
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" \
+		--count 100000000 --rate 5000
+	_flood=$BG_PID
+	sleep 1
+	_i=0
+	while [ $_i -lt $NC_MSGS ]; do
+		echo "e1k-netconsole $_i" >/dev/kmsg
+		_i=$((_i + 1))
+	done
+	wait "$_rcv" || true
+	kill "$_redir" "$_flood" 2>/dev/null || true
+	wait "$_redir" "$_flood" 2>/dev/null || true
+	rmmod netconsole
+	xdp_detach
+	veth_teardown
+	# "e1k-netconsole " in hex, inside each message (after its timestamp).
+	_got=$(grep -c '65316b2d6e6574636f6e736f6c6520' /tmp/nc.out || true)
+	[ "$_got" = $NC_MSGS ] || { echo "$_got of $NC_MSGS netconsole messages reached the peer" >&2; return 1; }
+	ping_all peer 3 "$DUT_IP4"
+}
+check hard_netconsole_under_xdp "netconsole through the DUT under XDP_TX and redirect traffic lost messages or went wrong" \
+	netconsole_under_xdp
