@@ -3,7 +3,7 @@
 #
 #   vm-run.sh [--kver K] [--model M] [--suites "S..."] [--driver D]
 #             [--timeout SEC] [--out DIR] [--label L] [--smp N] [--mem MB]
-#             [--no-instruments]
+#             [--ports 1|2] [--no-instruments]
 #
 # --kver     kernel release or series (6.1, 6.12, or an exact release)
 # --model    DUT model: e1000 (82540EM), e1000-82545em, e1000-82544gc
@@ -15,6 +15,9 @@
 # --label    prefix of every test name (default SERIES/MODEL/)
 # --live     print the guest's "# " narration lines while it runs
 # --env N=V  export N=V to the guest suites (repeatable)
+# --ports N  DUT ports: 1 (default), or 2 for a second DUT NIC of the same
+#            model (mac 52:54:00:e1:00:03) with a second virtio-net peer
+#            (52:54:00:e1:00:04) on a hub of their own
 # --no-instruments
 #            boot without the instruments, on the plain `pc` machine: for
 #            the benchmark only (scripts/bench.sh), whose figures must stay
@@ -39,7 +42,7 @@ top=$(cd "$here/.." && pwd)
 . "$here/stage-lib.sh"
 
 kver=6.1 model=e1000 suites=smoke driver=e1k_xdp timeout_s=600 out="" label=""
-smp=2 mem=1024 live=0 instruments=1
+smp=2 mem=1024 live=0 ports=1 instruments=1
 guest_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -54,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--live) live=1; shift ;;
 	--env) guest_env+=("$2"); shift 2 ;;
+	--ports) ports=$2; shift 2 ;;
 	--no-instruments) instruments=0; shift ;;
 	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) echo "vm-run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -63,6 +67,10 @@ done
 case "$model" in
 e1000 | e1000-82545em | e1000-82544gc) ;;
 *) echo "vm-run.sh: unknown model '$model' (e1000, e1000-82545em, e1000-82544gc)" >&2; exit 2 ;;
+esac
+case "$ports" in
+1 | 2) ;;
+*) echo "vm-run.sh: --ports is 1 or 2, not '$ports'" >&2; exit 2 ;;
 esac
 
 release=$("$here/kver.sh" "$kver")
@@ -88,6 +96,7 @@ export E1K_SUITES="$suites"
 export E1K_DEFAULT_DRIVER="$driver"
 export E1K_MODEL="$model"
 export E1K_KVER="$release"
+export E1K_PORTS=$ports
 export E1K_INSTRUMENTS=$instruments
 PLAN
 for kv in "${guest_env[@]}"; do
@@ -157,15 +166,26 @@ else
 	machine=(-machine pc)
 fi
 
-# Two NICs on one hub: the DUT (e1000 family) and a virtio-net peer. Nothing
-# in the guest autoloads drivers (no udev/mdev), so the in-tree e1000 binds
-# to the DUT only when a suite asks for the baseline.
+# The DUT ports: each an e1000-family NIC with its virtio-net peer on a hub
+# of its own (hub N for port N+1), so that what port B sends reaches only
+# its peer and never loops back in through port A's hub. Nothing in the
+# guest autoloads drivers (no udev/mdev), so the in-tree e1000 binds to a
+# DUT only when a suite asks for the baseline. The guest tells the NICs
+# apart by MAC (tests/vm/lib.sh).
 nics=(
 	-netdev "hubport,id=dut,hubid=0"
 	-device "$model,netdev=dut,mac=52:54:00:e1:00:01"
 	-netdev "hubport,id=peer,hubid=0"
 	-device "virtio-net-pci,netdev=peer,mac=52:54:00:e1:00:02"
 )
+if [ "$ports" = 2 ]; then
+	nics+=(
+		-netdev "hubport,id=dut2,hubid=1"
+		-device "$model,netdev=dut2,mac=52:54:00:e1:00:03"
+		-netdev "hubport,id=peer2,hubid=1"
+		-device "virtio-net-pci,netdev=peer2,mac=52:54:00:e1:00:04"
+	)
+fi
 
 # The QEMU monitor listens on $out/monitor.sock, for looking into a guest
 # that hangs (info registers, info cpus).
