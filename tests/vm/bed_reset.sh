@@ -99,12 +99,34 @@ virtio_home() {
 	set -- $(virtio_ifs)
 	[ "$#" -eq "$_devs" ]
 }
-if [ -d /sys/module/virtio_net ]; then
+# A NIC that does not come home is held in its deleted namespace by the
+# kernel (no process is left in it). Seen when a suite ended right after a
+# flood from the peer stopped (driver_cycle failing its memory bound), with
+# or without the instruments: most likely the flood's last frames sit in
+# virtio-net's transmit ring, never reclaimed with nothing sent after them,
+# and hold their socket and so the namespace. A reset of that virtio device
+# (unbind and bind its PCI function) frees it and its interface comes back
+# here; without it every later suite of the VM fails its start state.
+virtio_reset_stuck() {
+	for _v in /sys/bus/virtio/drivers/virtio_net/virtio[0-9]*; do
+		[ -e "$_v" ] || continue
+		[ -z "$(ls "$_v/net" 2>/dev/null)" ] || continue
+		_fn=$(basename "$(dirname "$(readlink -f "$_v")")")
+		note "virtio NIC $_fn held outside the root namespace: resetting it"
+		echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/unbind
+		echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/bind
+	done
+}
+wait_virtio_home() {
 	n=50
 	while ! virtio_home && [ $n -gt 0 ]; do
 		sleep 0.1
 		n=$((n - 1))
 	done
+	virtio_home
+}
+if [ -d /sys/module/virtio_net ]; then
+	wait_virtio_home || { virtio_reset_stuck; wait_virtio_home; }
 	for v in $(virtio_ifs); do
 		ip link set dev "$v" down
 		ip addr flush dev "$v"
