@@ -54,8 +54,8 @@ vms_for_model() {
 # vm_fields LINE: sets vm_name, vm_smp, vm_suites, vm_env.
 vm_fields() { IFS='|' read -r vm_name vm_smp vm_suites vm_env <<<"$1"; }
 
-# Host-side checks: the loader's unit tests (rule grammar, trie planning)
-# and the suites' lint. No kernel involved, so once per run.
+# Host-side checks: the loader's unit tests (rule grammar, trie planning),
+# the suites' lint and the kernel-log check's self-test. No kernel involved, so once per run.
 unit_rc=0
 make --no-print-directory -C loader test >"$top/build/unit-host.log" 2>&1 || unit_rc=$?
 sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' "$top/build/unit-host.log" | report
@@ -67,6 +67,15 @@ if lint=$("$top/tests/lint-suites.sh" 2>&1); then
 else
 	echo "FAIL host/lint_suites: $(echo "$lint" | head -n 1)" | report
 	echo "$lint" | sed -n '2,20s/^/    | /p'
+fi
+# The kernel-log check itself: a sample of each report class must fail it,
+# a clean instrumented boot must pass (a pattern that stopped matching
+# would otherwise turn every VM's kernel_log silently green).
+if logchk=$("$top/tests/kernel-log-check-test.sh" 2>&1); then
+	echo "PASS host/log_check" | report
+else
+	echo "FAIL host/log_check: $(echo "$logchk" | head -n 1)" | report
+	echo "$logchk" | sed -n '2,20s/^/    | /p'
 fi
 
 # What the run must report: every test of the manifest for every kernel,

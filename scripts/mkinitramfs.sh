@@ -3,7 +3,8 @@
 #   mkinitramfs.sh KVER OUT.cpio.gz
 # It holds busybox, the host's own networking tools with their shared
 # libraries, and the kernel modules the test bed needs (virtio-net for the
-# peer, pktgen, veth, and the in-tree e1000 as the baseline). Our own build
+# peer, pktgen, veth, 8021q, netconsole for a test of netpoll through the
+# DUT, and the in-tree e1000 as the baseline). Our own build
 # outputs and tests go into a second, per-run archive (see vm-run.sh), so this
 # one is cached per kernel.
 set -euo pipefail
@@ -25,7 +26,7 @@ host_data=(
 	/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o
 	/etc/protocols /etc/services
 )
-modules=(virtio_pci virtio_net e1000 pktgen veth 8021q)
+modules=(virtio_pci virtio_net e1000 pktgen veth 8021q netconsole)
 
 stage=$(mktemp -d)
 chmod 755 "$stage" # the guest's /: mktemp makes it 0700

@@ -3,6 +3,7 @@
 #
 #   vm-run.sh [--kver K] [--model M] [--suites "S..."] [--driver D]
 #             [--timeout SEC] [--out DIR] [--label L] [--smp N] [--mem MB]
+#             [--ports 1|2] [--no-instruments]
 #
 # --kver     kernel release or series (6.1, 6.12, or an exact release)
 # --model    DUT model: e1000 (82540EM), e1000-82545em, e1000-82544gc
@@ -14,6 +15,19 @@
 # --label    prefix of every test name (default SERIES/MODEL/)
 # --live     print the guest's "# " narration lines while it runs
 # --env N=V  export N=V to the guest suites (repeatable)
+# --ports N  DUT ports: 1 (default), or 2 for a second DUT NIC of the same
+#            model (mac 52:54:00:e1:00:03) with a second virtio-net peer
+#            (52:54:00:e1:00:04) on a hub of their own
+# --no-instruments
+#            boot without the instruments, on the plain `pc` machine: for
+#            the benchmark only (scripts/bench.sh), whose figures must stay
+#            comparable with earlier runs. By default the guest runs on q35
+#            with an emulated Intel IOMMU in strict mode (intel_iommu=on
+#            iommu.strict=1: a DMA by the NIC to memory not mapped for it
+#            faults with a DMAR report instead of corrupting memory), with
+#            page poisoning and SLUB debugging (page_poison=1
+#            slub_debug=FZPU), and KFENCE sampling every 100 ms on kernels
+#            built with it (6.12; Debian's 6.1 has no KFENCE).
 #
 # Prints one "PASS name" / "FAIL name: reason" line per test, adds the
 # kernel-log check and the VM-completed check, and exits non-zero on any FAIL.
@@ -28,7 +42,7 @@ top=$(cd "$here/.." && pwd)
 . "$here/stage-lib.sh"
 
 kver=6.1 model=e1000 suites=smoke driver=e1k_xdp timeout_s=600 out="" label=""
-smp=2 mem=1024 live=0
+smp=2 mem=1024 live=0 ports=1 instruments=1
 guest_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -43,6 +57,8 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--live) live=1; shift ;;
 	--env) guest_env+=("$2"); shift 2 ;;
+	--ports) ports=$2; shift 2 ;;
+	--no-instruments) instruments=0; shift ;;
 	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) echo "vm-run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -51,6 +67,10 @@ done
 case "$model" in
 e1000 | e1000-82545em | e1000-82544gc) ;;
 *) echo "vm-run.sh: unknown model '$model' (e1000, e1000-82545em, e1000-82544gc)" >&2; exit 2 ;;
+esac
+case "$ports" in
+1 | 2) ;;
+*) echo "vm-run.sh: --ports is 1 or 2, not '$ports'" >&2; exit 2 ;;
 esac
 
 release=$("$here/kver.sh" "$kver")
@@ -76,6 +96,8 @@ export E1K_SUITES="$suites"
 export E1K_DEFAULT_DRIVER="$driver"
 export E1K_MODEL="$model"
 export E1K_KVER="$release"
+export E1K_PORTS=$ports
+export E1K_INSTRUMENTS=$instruments
 PLAN
 for kv in "${guest_env[@]}"; do
 	case "$kv" in
@@ -121,24 +143,62 @@ if [ "${E1K_KVM:-0}" = 1 ]; then
 	accel=(-accel kvm -cpu host)
 fi
 
+# The instruments. An emulated Intel IOMMU needs the q35 machine; it comes
+# first so that every PCI device after it is behind it. intremap=off: we
+# want DMA remapping; interrupt remapping would only change how every
+# interrupt is delivered. No caching-mode: that is for vfio. Strict mode
+# unmaps at once (no flush queue), so a late DMA into a buffer the driver
+# unmapped faults too. The virtio-net peers have no iommu_platform, so
+# QEMU and the guest's virtio both bypass the IOMMU for them, as before.
+# The boot messages that name the instruments carry no report (see
+# kernel-log-check.sh).
+cmdline="console=ttyS0 panic=-1 nokaslr net.ifnames=0"
+if [ "$instruments" = 1 ]; then
+	machine=(-machine q35 -device "intel-iommu,intremap=off")
+	cmdline+=" intel_iommu=on iommu.strict=1 page_poison=1 slub_debug=FZPU"
+	# Only where the kernel has KFENCE: elsewhere the kernel would drop
+	# the parameter in silence, and the command line would claim an
+	# instrument the guest does not have.
+	if grep -qx 'CONFIG_KFENCE=y' "/boot/config-$release" 2>/dev/null; then
+		cmdline+=" kfence.sample_interval=100"
+	fi
+else
+	machine=(-machine pc)
+fi
+
+# The DUT ports: each an e1000-family NIC with its virtio-net peer on a hub
+# of its own (hub N for port N+1), so that what port B sends reaches only
+# its peer and never loops back in through port A's hub. Nothing in the
+# guest autoloads drivers (no udev/mdev), so the in-tree e1000 binds to a
+# DUT only when a suite asks for the baseline. The guest tells the NICs
+# apart by MAC (tests/vm/lib.sh).
+nics=(
+	-netdev "hubport,id=dut,hubid=0"
+	-device "$model,netdev=dut,mac=52:54:00:e1:00:01"
+	-netdev "hubport,id=peer,hubid=0"
+	-device "virtio-net-pci,netdev=peer,mac=52:54:00:e1:00:02"
+)
+if [ "$ports" = 2 ]; then
+	nics+=(
+		-netdev "hubport,id=dut2,hubid=1"
+		-device "$model,netdev=dut2,mac=52:54:00:e1:00:03"
+		-netdev "hubport,id=peer2,hubid=1"
+		-device "virtio-net-pci,netdev=peer2,mac=52:54:00:e1:00:04"
+	)
+fi
+
 # The QEMU monitor listens on $out/monitor.sock, for looking into a guest
 # that hangs (info registers, info cpus).
-# Two NICs on one hub: the DUT (e1000 family) and a virtio-net peer. Nothing
-# in the guest autoloads drivers (no udev/mdev), so the in-tree e1000 binds
-# to the DUT only when a suite asks for the baseline.
 rm -f "$out/console.log" "$out/results.log"
 set +e
 timeout -k 5 "$timeout_s" qemu-system-x86_64 \
-	"${accel[@]}" -smp "$smp" -m "$mem" \
+	"${machine[@]}" "${accel[@]}" -smp "$smp" -m "$mem" \
 	-nodefaults -display none -no-reboot \
 	-kernel "/boot/vmlinuz-$release" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 nokaslr net.ifnames=0" \
+	-append "$cmdline" \
 	-serial "file:$out/console.log" -serial "file:$out/results.log" \
 	-monitor "unix:$out/monitor.sock,server,nowait" \
-	-netdev hubport,id=dut,hubid=0 \
-	-device "$model,netdev=dut,mac=52:54:00:e1:00:01" \
-	-netdev hubport,id=peer,hubid=0 \
-	-device virtio-net-pci,netdev=peer,mac=52:54:00:e1:00:02 \
+	"${nics[@]}" \
 	</dev/null >"$out/qemu.log" 2>&1 &
 qemu_pid=$!
 if [ "$live" = 1 ]; then

@@ -4,7 +4,12 @@
 # exactly one line per test, "PASS name" or "FAIL name: reason".
 #
 # Topology: the DUT (an e1000-family NIC, driven by $E1K_DRIVER) stays in the
-# root namespace; the virtio-net peer lives in network namespace "peer".
+# root namespace; the virtio-net peer lives in network namespace "peer". A
+# guest booted with `vm-run.sh --ports 2` has a second port: DUT2 (the same
+# model, on the same driver) and its own virtio-net peer in namespace
+# "peer2", on a QEMU hub of their own. Each NIC is known by its MAC (set by
+# vm-run.sh): with two ports both DUTs bind to the driver and both peers to
+# virtio_net, in an order nobody promised.
 set -eu
 # shellcheck disable=SC3040 # busybox ash has pipefail
 set -o pipefail
@@ -22,11 +27,19 @@ iperf3() { /usr/bin/iperf3 "$@"; }
 bpftool() { /usr/sbin/bpftool "$@"; }
 nsenter() { /usr/bin/nsenter "$@"; }
 
+DUT_MAC=52:54:00:e1:00:01
+PEER_MAC=52:54:00:e1:00:02
+DUT2_MAC=52:54:00:e1:00:03
+PEER2_MAC=52:54:00:e1:00:04
 DUT_IP4=10.11.0.1
 PEER_IP4=10.11.0.2
 DUT_IP6=fd11::1
 PEER_IP6=fd11::2
 PEER_IF=peer0
+# The second port: another subnet, so the routes tell the ports apart.
+# shellcheck disable=SC2034 # used by the suites that source this file
+DUT2_IP4=10.12.0.1 PEER2_IP4=10.12.0.2 DUT2_IP6=fd12::1 PEER2_IP6=fd12::2
+PEER2_IF=peer2
 : "${E1K_DRIVER:=e1k_xdp}"
 : "${TEST_PREFIX:=}"
 : "${E1K_MODPARAMS:=}"
@@ -81,8 +94,8 @@ kmsg_mark() { echo "e1k-mark: $*" >/dev/kmsg; }
 kmsg_expect() { kmsg_mark "expect $*"; }
 kmsg_expect_end() { kmsg_mark "expect-end"; }
 
-# ping_all WHERE N DEST [OPTION...]: N echo requests from WHERE (dut or
-# peer) to DEST, every one answered, none twice. (ping's exit status is 0
+# ping_all WHERE N DEST [OPTION...]: N echo requests from WHERE (dut, peer
+# or peer2) to DEST, every one answered, none twice. (ping's exit status is 0
 # as soon as one reply of N came back.)
 ping_all() {
 	_ping_run "$@" || return 1
@@ -106,7 +119,8 @@ _ping_run() {
 	case "$_p_where" in
 	dut) _p_out=$(/usr/bin/ping -c "$_p_n" -i 0.2 -W 2 "$@" "$_p_dst" 2>&1) ;;
 	peer) _p_out=$(in_peer /usr/bin/ping -c "$_p_n" -i 0.2 -W 2 "$@" "$_p_dst" 2>&1) ;;
-	*) echo "ping_all/ping_none: WHERE is dut or peer, not '$_p_where'" >&2; return 1 ;;
+	peer2) _p_out=$(in_peer2 /usr/bin/ping -c "$_p_n" -i 0.2 -W 2 "$@" "$_p_dst" 2>&1) ;;
+	*) echo "ping_all/ping_none: WHERE is dut, peer or peer2, not '$_p_where'" >&2; return 1 ;;
 	esac
 	_p_tx=$(echo "$_p_out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
 	_p_rx=$(echo "$_p_out" | sed -n 's/.* \([0-9]*\) received.*/\1/p')
@@ -163,6 +177,7 @@ tcp_listening() {
 # Run a command inside the peer namespace. nsenter keeps /sys and bpffs shared
 # (ip netns exec would remount /sys privately).
 in_peer() { nsenter --net=/run/netns/peer "$@"; }
+in_peer2() { nsenter --net=/run/netns/peer2 "$@"; }
 # in_peer_bg CMD...: CMD in the peer namespace in the background; BG_PID is
 # CMD's own pid. (`in_peer CMD &` forks a subshell for the function: killing
 # that leaves CMD running. nsenter execs CMD, so here the pid is CMD's.)
@@ -172,11 +187,14 @@ in_peer_bg() {
 	BG_PID=$!
 }
 
-# iface_by_driver DRV: the first interface in this namespace bound to DRV.
-iface_by_driver() {
+# iface_by_mac MAC DRV: the interface in this namespace with address MAC
+# whose device is bound to DRV. (The address a driver reads at probe: a test
+# that changes it puts it back before the driver is loaded again.)
+iface_by_mac() {
 	for _d in /sys/class/net/*; do
 		[ -e "$_d/device/driver" ] || continue
-		if [ "$(basename "$(readlink "$_d/device/driver")")" = "$1" ]; then
+		[ "$(cat "$_d/address")" = "$1" ] || continue
+		if [ "$(basename "$(readlink "$_d/device/driver")")" = "$2" ]; then
 			basename "$_d"
 			return 0
 		fi
@@ -215,22 +233,34 @@ wait_quiet() {
 
 carrier_up() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }
 
-# peer_setup: move the virtio-net NIC into namespace "peer" as $PEER_IF.
+# peer_setup: move the virtio-net NIC of the first port (PEER_MAC) into
+# namespace "peer" as $PEER_IF, with its addresses.
 peer_setup() {
-	[ -e /run/netns/peer ] && return 0
+	_peer_ns_setup peer "$PEER_MAC" $PEER_IF $PEER_IP4 $PEER_IP6
+}
+# peer2_setup: the same for the second port's peer (namespace "peer2").
+peer2_setup() {
+	_peer_ns_setup peer2 "$PEER2_MAC" $PEER2_IF $PEER2_IP4 $PEER2_IP6
+}
+# _peer_ns_setup NS MAC IF IP4 IP6
+_peer_ns_setup() {
+	[ -e "/run/netns/$1" ] && return 0
 	modprobe virtio_pci 2>/dev/null || true
 	modprobe virtio_net
-	wait_for 5 iface_by_driver virtio_net >/dev/null
-	_p=$(iface_by_driver virtio_net)
-	ip netns add peer
-	ip link set "$_p" netns peer
-	in_peer ip link set "$_p" name $PEER_IF
-	in_peer ip link set lo up
+	wait_for 5 iface_by_mac "$2" virtio_net >/dev/null || {
+		echo "no virtio_net interface with address $2" >&2
+		return 1
+	}
+	_p=$(iface_by_mac "$2" virtio_net)
+	ip netns add "$1"
+	ip link set "$_p" netns "$1"
+	nsenter --net="/run/netns/$1" /usr/sbin/ip link set "$_p" name "$3"
+	nsenter --net="/run/netns/$1" /usr/sbin/ip link set lo up
 	# No router solicitations: nothing the DUT has not asked for.
-	in_peer sysctl -qw "net.ipv6.conf.$PEER_IF.router_solicitations=0"
-	in_peer ip addr add $PEER_IP4/24 dev $PEER_IF
-	in_peer ip addr add $PEER_IP6/64 dev $PEER_IF nodad
-	in_peer ip link set $PEER_IF up
+	nsenter --net="/run/netns/$1" sysctl -qw "net.ipv6.conf.$3.router_solicitations=0"
+	nsenter --net="/run/netns/$1" /usr/sbin/ip addr add "$4/24" dev "$3"
+	nsenter --net="/run/netns/$1" /usr/sbin/ip addr add "$5/64" dev "$3" nodad
+	nsenter --net="/run/netns/$1" /usr/sbin/ip link set "$3" up
 }
 
 # peer_alive: the peer reaches the DUT (both up, with addresses).
@@ -242,20 +272,22 @@ peer_alive() { in_peer ping -c 2 -i 0.2 -W 1 "$DUT_IP4" >/dev/null 2>&1; }
 # ("NETDEV WATCHDOG: peer0: transmit queue 0 timed out"); a device reset
 # drops what QEMU still holds for it and starts the queues afresh.
 peer_reset() {
-	for _fn in /sys/bus/pci/drivers/virtio-pci/0000:*; do
-		[ -e "$_fn" ] || return 1
-		_fn=$(basename "$_fn")
-		echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/unbind
-		ip netns del peer
-		echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/bind
-		peer_setup
-		return 0
-	done
-	return 1
+	# The netdev is in namespace peer, out of this sysfs's sight; ethtool's
+	# bus-info names its PCI function (virtio_pci's bus name).
+	_fn=$(in_peer ethtool -i $PEER_IF | sed -n 's/^bus-info: //p')
+	if [ -z "$_fn" ] || [ ! -e "/sys/bus/pci/drivers/virtio-pci/$_fn" ]; then
+		echo "peer_reset: no virtio-pci function behind $PEER_IF (bus-info '$_fn')" >&2
+		return 1
+	fi
+	echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/unbind
+	ip netns del peer
+	echo "$_fn" >/sys/bus/pci/drivers/virtio-pci/bind
+	peer_setup
 }
 
 # dut_load [DRIVER]: bind the DUT to DRIVER (e1k_xdp from our build, or the
-# in-tree e1000 baseline), bring it up with addresses; sets $DUT.
+# in-tree e1000 baseline), bring it up with addresses; sets $DUT. With two
+# ports the driver binds both; dut2_setup brings up the second.
 dut_load() {
 	_drv=${1:-$E1K_DRIVER}
 	case "$_drv" in
@@ -265,30 +297,49 @@ dut_load() {
 		;;
 	*) modprobe "$_drv" ;;
 	esac
-	wait_for 10 iface_by_driver "$_drv" >/dev/null || {
-		echo "no interface bound to $_drv" >&2
+	wait_for 10 iface_by_mac "$DUT_MAC" "$_drv" >/dev/null || {
+		echo "no interface with address $DUT_MAC bound to $_drv" >&2
 		return 1
 	}
-	DUT=$(iface_by_driver "$_drv")
+	DUT=$(iface_by_mac "$DUT_MAC" "$_drv")
 	DUT_DRIVER=$_drv
 	dut_configure
 }
 
 dut_configure() {
+	_port_configure "$DUT" $DUT_IP4 $DUT_IP6
+}
+
+# dut2_setup: after dut_load, the second port (DUT2_MAC, on the same
+# driver) up with its addresses; sets $DUT2.
+dut2_setup() {
+	[ -n "${DUT_DRIVER:-}" ] || { echo "dut2_setup: dut_load first" >&2; return 1; }
+	wait_for 10 iface_by_mac "$DUT2_MAC" "$DUT_DRIVER" >/dev/null || {
+		echo "no interface with address $DUT2_MAC bound to $DUT_DRIVER (booted with --ports 2?)" >&2
+		return 1
+	}
+	DUT2=$(iface_by_mac "$DUT2_MAC" "$DUT_DRIVER")
+	_port_configure "$DUT2" $DUT2_IP4 $DUT2_IP6
+}
+
+# _port_configure IF IP4 IP6
+_port_configure() {
 	# No router solicitations: nothing on the wire the peer has not asked for.
-	sysctl -qw "net.ipv6.conf.$DUT.router_solicitations=0"
-	ip addr flush dev "$DUT"
-	ip addr add $DUT_IP4/24 dev "$DUT"
-	ip addr add $DUT_IP6/64 dev "$DUT" nodad
-	ip link set "$DUT" up
-	wait_for 10 carrier_up "$DUT"
+	sysctl -qw "net.ipv6.conf.$1.router_solicitations=0"
+	ip addr flush dev "$1"
+	ip addr add "$2/24" dev "$1"
+	ip addr add "$3/64" dev "$1" nodad
+	ip link set "$1" up
+	wait_for 10 carrier_up "$1"
 }
 
 dut_unload() {
 	[ -n "${DUT_DRIVER:-}" ] || return 0
 	ip link set "$DUT" down 2>/dev/null || true
+	[ -z "${DUT2:-}" ] || ip link set "$DUT2" down 2>/dev/null || true
 	rmmod "$DUT_DRIVER"
-	DUT_DRIVER=
+	DUT_DRIVER=''
+	DUT2=''
 }
 
 # static_neighbours: permanent ARP/ND entries on both sides, so that no

@@ -30,6 +30,36 @@ dut_ready() {
 }
 check net_setup "the DUT ($E1K_DRIVER) or the peer is not up with its address" dut_ready
 
+# The instruments vm-run.sh boots with are live, so that a clean kernel log
+# means what it says: the DUT's PCI function is translated by the IOMMU in
+# strict mode (domain type "DMA"; "DMA-FQ" would unmap lazily and let a late
+# DMA through, "identity" would not translate at all), slab objects are
+# poisoned and red-zoned, and on 6.12 KFENCE samples allocations.
+instruments_ok() {
+	[ "${E1K_INSTRUMENTS:-1}" = 1 ] || { echo "booted with --no-instruments" >&2; return 1; }
+	_fn=$(basename "$(readlink -f "/sys/class/net/$DUT/device")")
+	_grp=/sys/bus/pci/devices/$_fn/iommu_group
+	[ -e "$_grp/type" ] || { echo "$DUT ($_fn) is behind no IOMMU" >&2; return 1; }
+	_type=$(cat "$_grp/type")
+	[ "$_type" = DMA ] || { echo "$DUT ($_fn): IOMMU domain type $_type, want DMA (strict)" >&2; return 1; }
+	grep -qw 'page_poison=1' /proc/cmdline || { echo "no page_poison=1 on the command line" >&2; return 1; }
+	grep -qw 'slub_debug=FZPU' /proc/cmdline || { echo "no slub_debug=FZPU on the command line" >&2; return 1; }
+	# slub_debug took: a kmalloc cache poisons and red-zones its objects.
+	for _f in poison red_zone sanity_checks store_user; do
+		[ "$(cat "/sys/kernel/slab/kmalloc-512/$_f")" = 1 ] ||
+			{ echo "kmalloc-512: $_f is off" >&2; return 1; }
+	done
+	case "$E1K_KVER" in
+	6.1.*) ;; # Debian's 6.1 is built without KFENCE
+	*)
+		_iv=$(cat /sys/module/kfence/parameters/sample_interval 2>/dev/null) ||
+			{ echo "no KFENCE in this kernel" >&2; return 1; }
+		[ "$_iv" -gt 0 ] || { echo "KFENCE is off (sample_interval $_iv)" >&2; return 1; }
+		;;
+	esac
+}
+check instruments_live "an instrument is off (IOMMU strict, poisoning, KFENCE)" instruments_ok
+
 # The first ping of each direction resolves ARP or ND on the way.
 check ping4_peer_to_dut "IPv4 echo requests to the DUT not all answered" \
 	ping_all peer 3 "$DUT_IP4"
