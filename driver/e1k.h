@@ -16,6 +16,16 @@
 
 #define E1K_DRV_NAME	"e1k_xdp"
 
+/*
+ * The MAC generations we drive, as mainline e1000 tells them apart
+ * (e1000_set_mac_type): errata and EEPROM access differ between them.
+ */
+enum e1k_mac_type {
+	E1K_MAC_82540,		/* 0x100E 82540EM */
+	E1K_MAC_82544,		/* 0x100C 82544GC copper */
+	E1K_MAC_82545,		/* 0x100F 82545EM copper */
+};
+
 #define E1K_DEFAULT_RXD	256
 #define E1K_DEFAULT_TXD	256
 #define E1K_MIN_DESC	64
@@ -163,6 +173,7 @@ struct e1k_adapter {
 	struct pci_dev *pdev;
 	u8 __iomem *hw_addr;
 	u16 device_id;
+	enum e1k_mac_type mac;
 
 	struct napi_struct napi;
 	struct e1k_tx_ring tx_ring;

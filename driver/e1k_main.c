@@ -12,9 +12,9 @@
 #include "e1k.h"
 
 static const struct pci_device_id e1k_pci_tbl[] = {
-	{ PCI_VDEVICE(INTEL, 0x100E) },	/* 82540EM, QEMU "e1000" */
-	{ PCI_VDEVICE(INTEL, 0x100F) },	/* 82545EM copper, "e1000-82545em" */
-	{ PCI_VDEVICE(INTEL, 0x100C) },	/* 82544GC copper, "e1000-82544gc" */
+	{ PCI_VDEVICE(INTEL, 0x100E), E1K_MAC_82540 },	/* QEMU "e1000" */
+	{ PCI_VDEVICE(INTEL, 0x100F), E1K_MAC_82545 },	/* "e1000-82545em" */
+	{ PCI_VDEVICE(INTEL, 0x100C), E1K_MAC_82544 },	/* "e1000-82544gc" */
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, e1k_pci_tbl);
@@ -488,6 +488,7 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	a->netdev = netdev;
 	a->pdev = pdev;
 	a->device_id = pdev->device;
+	a->mac = ent->driver_data;
 	a->msg_enable = netif_msg_init(debug, E1K_DEFAULT_MSG);
 	a->tx_ring_count = E1K_DEFAULT_TXD;
 	a->rx_ring_count = E1K_DEFAULT_RXD;
