@@ -246,6 +246,8 @@ static inline unsigned int e1k_desc_unused(unsigned int ntu, unsigned int ntc,
 
 /* e1k_hw.c */
 int e1k_hw_reset(struct e1k_adapter *a);
+bool e1k_hw_on_pcix(struct e1k_adapter *a);
+void e1k_hw_pcix_cap_mmrbc(struct e1k_adapter *a);
 int e1k_read_mac(struct e1k_adapter *a, u8 *mac);
 void e1k_hw_init_link(struct e1k_adapter *a);
 bool e1k_hw_link(struct e1k_adapter *a, u32 *speed, bool *full_duplex);

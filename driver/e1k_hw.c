@@ -34,6 +34,27 @@ int e1k_hw_reset(struct e1k_adapter *a)
 	return 0;
 }
 
+/*
+ * STATUS.PCIX_MODE (8254x SDM 13.4.2): the part sits on a PCI-X bus. The
+ * 82540EM is a conventional-PCI part and never reports it; nor do QEMU's
+ * models of any of the three.
+ */
+bool e1k_hw_on_pcix(struct e1k_adapter *a)
+{
+	return e1k_rd(a, E1K_STATUS) & E1K_STATUS_PCIX_MODE;
+}
+
+/*
+ * On PCI-X, mainline e1000_init_hw caps the Maximum Memory Read Byte Count
+ * at 2048 for every part older than the 82545GM/82546GB (rev 3), which
+ * covers all of ours: some BIOSes set more than these parts cope with.
+ */
+void e1k_hw_pcix_cap_mmrbc(struct e1k_adapter *a)
+{
+	if (pcix_get_mmrbc(a->pdev) > 2048)
+		pcix_set_mmrbc(a->pdev, 2048);
+}
+
 /* Microwire EEPROM, bit-banged through EECD: every 8254x has it (EERD
  * arrived with later parts).
  */

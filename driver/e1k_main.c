@@ -439,8 +439,33 @@ static const struct net_device_ops e1k_netdev_ops = {
 
 /* --------------------------------------------------------- probe/remove */
 
+/*
+ * 64-bit DMA only where the part is known good with it: on a PCI-X bus, as
+ * mainline e1000_probe chooses (pci_using_dac), since some conventional-PCI
+ * adapters hang on transmit when handed addresses above 4 GiB. 32-bit
+ * everywhere else, which includes every 82540EM and QEMU's models.
+ */
+static int e1k_set_dma_mask(struct e1k_adapter *a)
+{
+	struct device *dev = &a->pdev->dev;
+
+	if (e1k_hw_on_pcix(a)) {
+		e1k_hw_pcix_cap_mmrbc(a);
+		if (!dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)))
+			return 0;
+	}
+	return dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+}
+
+static bool e1k_dma_64(struct e1k_adapter *a)
+{
+	return dma_get_mask(&a->pdev->dev) > DMA_BIT_MASK(32);
+}
+
 static void e1k_init_netdev(struct net_device *netdev)
 {
+	struct e1k_adapter *a = netdev_priv(netdev);
+
 	netdev->netdev_ops = &e1k_netdev_ops;
 	e1k_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
@@ -449,9 +474,13 @@ static void e1k_init_netdev(struct net_device *netdev)
 	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
 			      NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_RX |
 			      NETIF_F_HW_VLAN_CTAG_TX;
-	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
-	netdev->vlan_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
-				NETIF_F_HIGHDMA;
+	netdev->features = netdev->hw_features;
+	netdev->vlan_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO;
+	/* Buffers above 4 GiB only when the mask reaches them (no bounce). */
+	if (e1k_dma_64(a)) {
+		netdev->features |= NETIF_F_HIGHDMA;
+		netdev->vlan_features |= NETIF_F_HIGHDMA;
+	}
 	netdev->priv_flags |= IFF_UNICAST_FLT;
 	e1k_set_xdp_features(netdev);
 }
@@ -466,15 +495,10 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = pci_enable_device_mem(pdev);
 	if (err)
 		return err;
-	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
-	if (err) {
-		dev_err(&pdev->dev, "no usable DMA configuration\n");
-		goto err_dma;
-	}
 	err = pci_request_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM),
 					   E1K_DRV_NAME);
 	if (err)
-		goto err_dma;
+		goto err_disable;
 	pci_set_master(pdev);
 
 	netdev = alloc_etherdev(sizeof(*a));
@@ -509,6 +533,11 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 		dev_err(&pdev->dev, "reset failed\n");
 		goto err_hw;
 	}
+	err = e1k_set_dma_mask(a);
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA configuration\n");
+		goto err_hw;
+	}
 	/*
 	 * QEMU's model (its PCI subsystem vendor) keeps some counters running
 	 * across reads and resets: start from what they hold now, so only
@@ -534,8 +563,9 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = register_netdev(netdev);
 	if (err)
 		goto err_register;
-	netif_info(a, probe, netdev, "Intel 8254x (%04x) %pM, native XDP\n",
-		   pdev->device, netdev->dev_addr);
+	netif_info(a, probe, netdev, "Intel 8254x (%04x) %pM, %s, %u-bit DMA, native XDP\n",
+		   pdev->device, netdev->dev_addr,
+		   e1k_hw_on_pcix(a) ? "PCI-X" : "PCI", e1k_dma_64(a) ? 64 : 32);
 	return 0;
 
 err_register:
@@ -546,7 +576,7 @@ err_ioremap:
 	free_netdev(netdev);
 err_alloc:
 	pci_release_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM));
-err_dma:
+err_disable:
 	pci_disable_device(pdev);
 	return err;
 }

@@ -110,6 +110,7 @@
 #define E1K_STATUS_SPEED_MASK	(BIT(6) | BIT(7))
 #define E1K_STATUS_SPEED_10	0
 #define E1K_STATUS_SPEED_100	BIT(6)
+#define E1K_STATUS_PCIX_MODE	BIT(13)	/* on a PCI-X bus (82544, 82545) */
 
 /* EECD: the Microwire EEPROM, bit-banged */
 #define E1K_EECD_SK		BIT(0)
