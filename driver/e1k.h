@@ -252,6 +252,7 @@ int e1k_read_mac(struct e1k_adapter *a, u8 *mac);
 void e1k_hw_init_link(struct e1k_adapter *a);
 bool e1k_hw_link(struct e1k_adapter *a, u32 *speed, bool *full_duplex);
 void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac);
+void e1k_hw_write_mta(struct e1k_adapter *a, unsigned int index, u32 value);
 void e1k_hw_update_stats(struct e1k_adapter *a);
 void e1k_hw_set_itr(struct e1k_adapter *a, u32 usecs);
 int e1k_phy_read(struct e1k_adapter *a, u32 reg, u16 *val);

@@ -177,6 +177,28 @@ void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac)
 	e1k_flush(a);
 }
 
+/*
+ * One Multicast Table Array register (8254x SDM 13.5.1). The 82544 has an
+ * erratum: a write to an odd MTA register can land in the even one below it
+ * too. Mainline works around it the same way for the MTA (e1000_mta_set in
+ * older kernels) and the VFTA (e1000_write_vfta): read the even neighbour
+ * first, write the odd one, then put the neighbour back.
+ */
+void e1k_hw_write_mta(struct e1k_adapter *a, unsigned int index, u32 value)
+{
+	u32 reg = E1K_MTA + 4 * index, prev;
+
+	if (a->mac != E1K_MAC_82544 || !(index & 1)) {
+		e1k_wr(a, reg, value);
+		return;
+	}
+	prev = e1k_rd(a, reg - 4);
+	e1k_wr(a, reg, value);
+	e1k_flush(a);
+	e1k_wr(a, reg - 4, prev);
+	e1k_flush(a);
+}
+
 /* Copper, autonegotiated: let the MAC follow the PHY (ASDE) and force the
  * link up on the MAC side (SLU); no flow control.
  */

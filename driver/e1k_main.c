@@ -275,7 +275,7 @@ void e1k_write_rx_mode(struct e1k_adapter *a)
 	for (i = 0; i < E1K_MTA_WORDS; i++) {
 		if (a->rx_mode_synced && a->mta_shadow[i] == mta[i])
 			continue;
-		e1k_wr(a, E1K_MTA + 4 * i, mta[i]);
+		e1k_hw_write_mta(a, i, mta[i]);
 		a->mta_shadow[i] = mta[i];
 	}
 	if (!a->rx_mode_synced || rctl != a->rctl) {
