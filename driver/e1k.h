@@ -174,6 +174,7 @@ struct e1k_adapter {
 	u8 __iomem *hw_addr;
 	u16 device_id;
 	enum e1k_mac_type mac;
+	u8 ee_addr_bits;	/* Microwire address width: 6 or 8 */
 
 	struct napi_struct napi;
 	struct e1k_tx_ring tx_ring;

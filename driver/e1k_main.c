@@ -563,8 +563,9 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = register_netdev(netdev);
 	if (err)
 		goto err_register;
-	netif_info(a, probe, netdev, "Intel 8254x (%04x) %pM, %s, %u-bit DMA, native XDP\n",
-		   pdev->device, netdev->dev_addr,
+	netif_info(a, probe, netdev,
+		   "Intel 8254x (%04x) %pM, %u-word EEPROM, %s, %u-bit DMA, native XDP\n",
+		   pdev->device, netdev->dev_addr, 1u << a->ee_addr_bits,
 		   e1k_hw_on_pcix(a) ? "PCI-X" : "PCI", e1k_dma_64(a) ? 64 : 32);
 	return 0;
 

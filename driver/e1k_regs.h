@@ -119,9 +119,9 @@
 #define E1K_EECD_DO		BIT(3)
 #define E1K_EECD_REQ		BIT(6)
 #define E1K_EECD_GNT		BIT(7)
+#define E1K_EECD_SIZE		BIT(9)	/* 82540/82545: 256-word part fitted */
 #define E1K_EEPROM_READ_OPCODE	0x6	/* 3 bits: 110 */
-#define E1K_EEPROM_ADDR_BITS	6	/* 64-word 93C46 */
-#define E1K_EEPROM_WORDS	64
+#define E1K_EEPROM_WORDS	64	/* 0x00-0x3F: what the checksum covers */
 #define E1K_EEPROM_SUM		0xBABA
 
 /* MDIC: the internal PHY's registers (IEEE 802.3 clause 22) */
