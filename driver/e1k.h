@@ -38,10 +38,11 @@ enum e1k_mac_type {
 #define E1K_RX_HEADROOM	XDP_PACKET_HEADROOM
 #define E1K_RX_BUFSZ	2048
 #define E1K_MAX_FRAME	(9000 + ETH_HLEN + VLAN_HLEN)	/* largest MTU 9000 */
-/* A frame for XDP must fit one buffer, even double-tagged: 2048 - 14 - 8.
- * A literal, so that messages can quote it.
+/* A frame for XDP must fit one buffer, even double-tagged, with the FCS
+ * the NIC leaves in it (see e1k_configure_rx): 2048 - 14 - 8 - 4. A
+ * literal, so that messages can quote it.
  */
-#define E1K_XDP_MAX_MTU	2026
+#define E1K_XDP_MAX_MTU	2022
 #define E1K_RX_REFILL_BATCH 16	/* one RDT write per this many buffers */
 
 /* Interrupt throttling: the ITR register counts 256 ns. */

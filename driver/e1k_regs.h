@@ -152,7 +152,7 @@
 #define E1K_RCTL_LPE		BIT(5)
 #define E1K_RCTL_BAM		BIT(15)
 #define E1K_RCTL_SZ_2048	0	/* BSIZE 00, BSEX 0 */
-#define E1K_RCTL_SECRC		BIT(26)
+#define E1K_RCTL_SECRC		BIT(26)	/* left clear: e1k_configure_rx */
 
 /* RXCSUM */
 #define E1K_RXCSUM_IPOFL	BIT(8)
