@@ -16,6 +16,16 @@
 
 #define E1K_DRV_NAME	"e1k_xdp"
 
+/*
+ * The MAC generations we drive, as mainline e1000 tells them apart
+ * (e1000_set_mac_type): errata and EEPROM access differ between them.
+ */
+enum e1k_mac_type {
+	E1K_MAC_82540,		/* 0x100E 82540EM */
+	E1K_MAC_82544,		/* 0x100C 82544GC copper */
+	E1K_MAC_82545,		/* 0x100F 82545EM copper */
+};
+
 #define E1K_DEFAULT_RXD	256
 #define E1K_DEFAULT_TXD	256
 #define E1K_MIN_DESC	64
@@ -28,10 +38,11 @@
 #define E1K_RX_HEADROOM	XDP_PACKET_HEADROOM
 #define E1K_RX_BUFSZ	2048
 #define E1K_MAX_FRAME	(9000 + ETH_HLEN + VLAN_HLEN)	/* largest MTU 9000 */
-/* A frame for XDP must fit one buffer, even double-tagged: 2048 - 14 - 8.
- * A literal, so that messages can quote it.
+/* A frame for XDP must fit one buffer, even double-tagged, with the FCS
+ * the NIC leaves in it (see e1k_configure_rx): 2048 - 14 - 8 - 4. A
+ * literal, so that messages can quote it.
  */
-#define E1K_XDP_MAX_MTU	2026
+#define E1K_XDP_MAX_MTU	2022
 #define E1K_RX_REFILL_BATCH 16	/* one RDT write per this many buffers */
 
 /* Interrupt throttling: the ITR register counts 256 ns. */
@@ -195,6 +206,8 @@ struct e1k_adapter {
 	struct pci_dev *pdev;
 	u8 __iomem *hw_addr;
 	u16 device_id;
+	enum e1k_mac_type mac;
+	u8 ee_addr_bits;	/* Microwire address width: 6 or 8 */
 
 	struct napi_struct napi;
 	struct e1k_tx_ring tx_ring;
@@ -283,10 +296,13 @@ static inline unsigned int e1k_desc_unused(unsigned int ntu, unsigned int ntc,
 
 /* e1k_hw.c */
 int e1k_hw_reset(struct e1k_adapter *a);
+bool e1k_hw_on_pcix(struct e1k_adapter *a);
+void e1k_hw_pcix_cap_mmrbc(struct e1k_adapter *a);
 int e1k_read_mac(struct e1k_adapter *a, u8 *mac);
 void e1k_hw_init_link(struct e1k_adapter *a);
 bool e1k_hw_link(struct e1k_adapter *a, u32 *speed, bool *full_duplex);
 void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac);
+void e1k_hw_write_mta(struct e1k_adapter *a, unsigned int index, u32 value);
 void e1k_hw_update_stats(struct e1k_adapter *a);
 void e1k_hw_set_itr(struct e1k_adapter *a, u32 usecs);
 int e1k_phy_read(struct e1k_adapter *a, u32 reg, u16 *val);

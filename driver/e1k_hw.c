@@ -34,6 +34,27 @@ int e1k_hw_reset(struct e1k_adapter *a)
 	return 0;
 }
 
+/*
+ * STATUS.PCIX_MODE (8254x SDM 13.4.2): the part sits on a PCI-X bus. The
+ * 82540EM is a conventional-PCI part and never reports it; nor do QEMU's
+ * models of any of the three.
+ */
+bool e1k_hw_on_pcix(struct e1k_adapter *a)
+{
+	return e1k_rd(a, E1K_STATUS) & E1K_STATUS_PCIX_MODE;
+}
+
+/*
+ * On PCI-X, mainline e1000_init_hw caps the Maximum Memory Read Byte Count
+ * at 2048 for every part older than the 82545GM/82546GB (rev 3), which
+ * covers all of ours: some BIOSes set more than these parts cope with.
+ */
+void e1k_hw_pcix_cap_mmrbc(struct e1k_adapter *a)
+{
+	if (pcix_get_mmrbc(a->pdev) > 2048)
+		pcix_set_mmrbc(a->pdev, 2048);
+}
+
 /* Microwire EEPROM, bit-banged through EECD: every 8254x has it (EERD
  * arrived with later parts).
  */
@@ -83,48 +104,100 @@ static u16 e1k_ee_shift_in(struct e1k_adapter *a, u32 *eecd)
 	return data;
 }
 
-static int e1k_ee_read_word(struct e1k_adapter *a, u8 offset, u16 *word)
+/*
+ * The EEPROM's pins are shared with the MAC's own reads of it. The 82540
+ * and 82545 hand them to software on request (EECD.REQ, then EECD.GNT); the
+ * 82544 has no such handshake and its pins are software's at any time
+ * (mainline e1000_acquire_eeprom asks only after the 82544).
+ */
+static bool e1k_ee_has_grant(struct e1k_adapter *a)
 {
-	u32 eecd = e1k_rd(a, E1K_EECD);
+	return a->mac != E1K_MAC_82544;
+}
+
+static int e1k_ee_acquire(struct e1k_adapter *a, u32 *eecd)
+{
 	int i;
 
-	/* Request the EEPROM from the MAC's own auto-read. */
-	e1k_wr(a, E1K_EECD, eecd | E1K_EECD_REQ);
-	for (i = 0; i < 1000; i++) {
-		eecd = e1k_rd(a, E1K_EECD);
-		if (eecd & E1K_EECD_GNT)
-			break;
-		udelay(5);
+	*eecd = e1k_rd(a, E1K_EECD);
+	if (e1k_ee_has_grant(a)) {
+		e1k_wr(a, E1K_EECD, *eecd | E1K_EECD_REQ);
+		for (i = 0; i < 1000; i++) {
+			*eecd = e1k_rd(a, E1K_EECD);
+			if (*eecd & E1K_EECD_GNT)
+				break;
+			udelay(5);
+		}
+		if (!(*eecd & E1K_EECD_GNT)) {
+			e1k_wr(a, E1K_EECD, *eecd & ~E1K_EECD_REQ);
+			return -ETIMEDOUT;
+		}
 	}
-	if (!(eecd & E1K_EECD_GNT)) {
-		e1k_wr(a, E1K_EECD, eecd & ~E1K_EECD_REQ);
-		return -ETIMEDOUT;
+	/* Select the part, clock and data low. */
+	*eecd &= ~(E1K_EECD_DI | E1K_EECD_SK);
+	*eecd |= E1K_EECD_CS;
+	e1k_wr(a, E1K_EECD, *eecd);
+	return 0;
+}
+
+/* Deselect, then one clock with CS low, as mainline e1000_release_eeprom
+ * ends a Microwire access; then drop the request.
+ */
+static void e1k_ee_release(struct e1k_adapter *a, u32 eecd)
+{
+	eecd &= ~(E1K_EECD_CS | E1K_EECD_DI);
+	e1k_wr(a, E1K_EECD, eecd);
+	e1k_ee_clock(a, &eecd, true);
+	e1k_ee_clock(a, &eecd, false);
+	if (e1k_ee_has_grant(a)) {
+		eecd &= ~E1K_EECD_REQ;
+		e1k_wr(a, E1K_EECD, eecd);
 	}
-
-	eecd &= ~(E1K_EECD_DI | E1K_EECD_SK);
-	eecd |= E1K_EECD_CS;
-	e1k_wr(a, E1K_EECD, eecd);
-	e1k_ee_shift_out(a, &eecd, E1K_EEPROM_READ_OPCODE, 3);
-	e1k_ee_shift_out(a, &eecd, offset, E1K_EEPROM_ADDR_BITS);
-	*word = e1k_ee_shift_in(a, &eecd);
-
-	/* Deselect and release. */
-	eecd &= ~(E1K_EECD_CS | E1K_EECD_DI | E1K_EECD_SK | E1K_EECD_REQ);
-	e1k_wr(a, E1K_EECD, eecd);
 	e1k_flush(a);
+}
+
+/*
+ * Microwire parts come with 64 words (6 address bits) or 256 (8 bits); an
+ * address of the wrong width reads the wrong words. The 82544 takes 64-word
+ * parts only; the 82540 and 82545 report a 256-word part in EECD.EE_SIZE
+ * (8254x SDM 13.4.3), as mainline e1000_init_eeprom_params reads it. QEMU's
+ * model has 64 words, decodes 6 address bits and leaves EE_SIZE clear.
+ */
+static unsigned int e1k_ee_addr_bits(struct e1k_adapter *a)
+{
+	if (a->mac != E1K_MAC_82544 && (e1k_rd(a, E1K_EECD) & E1K_EECD_SIZE))
+		return 8;
+	return 6;
+}
+
+static int e1k_ee_read_word(struct e1k_adapter *a, u16 offset, u16 *word)
+{
+	u32 eecd;
+	int err;
+
+	err = e1k_ee_acquire(a, &eecd);
+	if (err)
+		return err;
+	e1k_ee_shift_out(a, &eecd, E1K_EEPROM_READ_OPCODE, 3);
+	e1k_ee_shift_out(a, &eecd, offset, a->ee_addr_bits);
+	*word = e1k_ee_shift_in(a, &eecd);
+	e1k_ee_release(a, eecd);
 	return 0;
 }
 
 /*
- * The MAC address from EEPROM words 0-2, after checking that all 64 words
- * sum to 0xBABA. Returns -EINVAL on a bad checksum or address (the caller
- * then uses a random one), another error when the EEPROM cannot be read.
+ * The MAC address from EEPROM words 0-2, after checking that words 0x00 to
+ * 0x3F sum to 0xBABA: the checksum covers those whatever the part's size
+ * (mainline e1000_validate_eeprom_checksum). Returns -EINVAL on a bad
+ * checksum or address (the caller then uses a random one), another error
+ * when the EEPROM cannot be read.
  */
 int e1k_read_mac(struct e1k_adapter *a, u8 *mac)
 {
 	u16 words[E1K_EEPROM_WORDS], sum = 0;
 	int i, err;
 
+	a->ee_addr_bits = e1k_ee_addr_bits(a);
 	for (i = 0; i < E1K_EEPROM_WORDS; i++) {
 		err = e1k_ee_read_word(a, i, &words[i]);
 		if (err)
@@ -153,6 +226,28 @@ void e1k_hw_set_mac(struct e1k_adapter *a, const u8 *mac)
 
 	e1k_wr(a, E1K_RAL0, ral);
 	e1k_wr(a, E1K_RAH0, rah);
+	e1k_flush(a);
+}
+
+/*
+ * One Multicast Table Array register (8254x SDM 13.5.1). The 82544 has an
+ * erratum: a write to an odd MTA register can land in the even one below it
+ * too. Mainline works around it the same way for the MTA (e1000_mta_set in
+ * older kernels) and the VFTA (e1000_write_vfta): read the even neighbour
+ * first, write the odd one, then put the neighbour back.
+ */
+void e1k_hw_write_mta(struct e1k_adapter *a, unsigned int index, u32 value)
+{
+	u32 reg = E1K_MTA + 4 * index, prev;
+
+	if (a->mac != E1K_MAC_82544 || !(index & 1)) {
+		e1k_wr(a, reg, value);
+		return;
+	}
+	prev = e1k_rd(a, reg - 4);
+	e1k_wr(a, reg, value);
+	e1k_flush(a);
+	e1k_wr(a, reg - 4, prev);
 	e1k_flush(a);
 }
 

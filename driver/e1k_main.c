@@ -12,9 +12,9 @@
 #include "e1k.h"
 
 static const struct pci_device_id e1k_pci_tbl[] = {
-	{ PCI_VDEVICE(INTEL, 0x100E) },	/* 82540EM, QEMU "e1000" */
-	{ PCI_VDEVICE(INTEL, 0x100F) },	/* 82545EM copper, "e1000-82545em" */
-	{ PCI_VDEVICE(INTEL, 0x100C) },	/* 82544GC copper, "e1000-82544gc" */
+	{ PCI_VDEVICE(INTEL, 0x100E), E1K_MAC_82540 },	/* QEMU "e1000" */
+	{ PCI_VDEVICE(INTEL, 0x100F), E1K_MAC_82545 },	/* "e1000-82545em" */
+	{ PCI_VDEVICE(INTEL, 0x100C), E1K_MAC_82544 },	/* "e1000-82544gc" */
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, e1k_pci_tbl);
@@ -304,7 +304,7 @@ void e1k_write_rx_mode(struct e1k_adapter *a)
 	for (i = 0; i < E1K_MTA_WORDS; i++) {
 		if (a->rx_mode_synced && a->mta_shadow[i] == mta[i])
 			continue;
-		e1k_wr(a, E1K_MTA + 4 * i, mta[i]);
+		e1k_hw_write_mta(a, i, mta[i]);
 		a->mta_shadow[i] = mta[i];
 	}
 	if (!a->rx_mode_synced || rctl != a->rctl) {
@@ -495,8 +495,33 @@ static const struct net_device_ops e1k_netdev_ops = {
 
 /* --------------------------------------------------------- probe/remove */
 
+/*
+ * 64-bit DMA only where the part is known good with it: on a PCI-X bus, as
+ * mainline e1000_probe chooses (pci_using_dac), since some conventional-PCI
+ * adapters hang on transmit when handed addresses above 4 GiB. 32-bit
+ * everywhere else, which includes every 82540EM and QEMU's models.
+ */
+static int e1k_set_dma_mask(struct e1k_adapter *a)
+{
+	struct device *dev = &a->pdev->dev;
+
+	if (e1k_hw_on_pcix(a)) {
+		e1k_hw_pcix_cap_mmrbc(a);
+		if (!dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)))
+			return 0;
+	}
+	return dma_set_mask_and_coherent(dev, DMA_BIT_MASK(32));
+}
+
+static bool e1k_dma_64(struct e1k_adapter *a)
+{
+	return dma_get_mask(&a->pdev->dev) > DMA_BIT_MASK(32);
+}
+
 static void e1k_init_netdev(struct net_device *netdev)
 {
+	struct e1k_adapter *a = netdev_priv(netdev);
+
 	netdev->netdev_ops = &e1k_netdev_ops;
 	e1k_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
@@ -505,9 +530,13 @@ static void e1k_init_netdev(struct net_device *netdev)
 	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
 			      NETIF_F_RXCSUM | NETIF_F_HW_VLAN_CTAG_RX |
 			      NETIF_F_HW_VLAN_CTAG_TX;
-	netdev->features = netdev->hw_features | NETIF_F_HIGHDMA;
-	netdev->vlan_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
-				NETIF_F_HIGHDMA;
+	netdev->features = netdev->hw_features;
+	netdev->vlan_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO;
+	/* Buffers above 4 GiB only when the mask reaches them (no bounce). */
+	if (e1k_dma_64(a)) {
+		netdev->features |= NETIF_F_HIGHDMA;
+		netdev->vlan_features |= NETIF_F_HIGHDMA;
+	}
 	netdev->priv_flags |= IFF_UNICAST_FLT;
 	e1k_set_xdp_features(netdev);
 }
@@ -522,15 +551,10 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = pci_enable_device_mem(pdev);
 	if (err)
 		return err;
-	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
-	if (err) {
-		dev_err(&pdev->dev, "no usable DMA configuration\n");
-		goto err_dma;
-	}
 	err = pci_request_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM),
 					   E1K_DRV_NAME);
 	if (err)
-		goto err_dma;
+		goto err_disable;
 	pci_set_master(pdev);
 
 	netdev = alloc_etherdev(sizeof(*a));
@@ -544,6 +568,7 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	a->netdev = netdev;
 	a->pdev = pdev;
 	a->device_id = pdev->device;
+	a->mac = ent->driver_data;
 	a->msg_enable = netif_msg_init(debug, E1K_DEFAULT_MSG);
 	a->tx_ring_count = E1K_DEFAULT_TXD;
 	a->rx_ring_count = E1K_DEFAULT_RXD;
@@ -568,6 +593,11 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	err = e1k_hw_reset(a);
 	if (err) {
 		dev_err(&pdev->dev, "reset failed\n");
+		goto err_hw;
+	}
+	err = e1k_set_dma_mask(a);
+	if (err) {
+		dev_err(&pdev->dev, "no usable DMA configuration\n");
 		goto err_hw;
 	}
 	/*
@@ -596,8 +626,10 @@ static int e1k_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	if (err)
 		goto err_register;
 	e1k_debugfs_add(a);
-	netif_info(a, probe, netdev, "Intel 8254x (%04x) %pM, native XDP\n",
-		   pdev->device, netdev->dev_addr);
+	netif_info(a, probe, netdev,
+		   "Intel 8254x (%04x) %pM, %u-word EEPROM, %s, %u-bit DMA, native XDP\n",
+		   pdev->device, netdev->dev_addr, 1u << a->ee_addr_bits,
+		   e1k_hw_on_pcix(a) ? "PCI-X" : "PCI", e1k_dma_64(a) ? 64 : 32);
 	return 0;
 
 err_register:
@@ -610,7 +642,7 @@ err_percpu:
 	free_netdev(netdev);
 err_alloc:
 	pci_release_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM));
-err_dma:
+err_disable:
 	pci_disable_device(pdev);
 	return err;
 }

@@ -110,6 +110,7 @@
 #define E1K_STATUS_SPEED_MASK	(BIT(6) | BIT(7))
 #define E1K_STATUS_SPEED_10	0
 #define E1K_STATUS_SPEED_100	BIT(6)
+#define E1K_STATUS_PCIX_MODE	BIT(13)	/* on a PCI-X bus (82544, 82545) */
 
 /* EECD: the Microwire EEPROM, bit-banged */
 #define E1K_EECD_SK		BIT(0)
@@ -118,9 +119,9 @@
 #define E1K_EECD_DO		BIT(3)
 #define E1K_EECD_REQ		BIT(6)
 #define E1K_EECD_GNT		BIT(7)
+#define E1K_EECD_SIZE		BIT(9)	/* 82540/82545: 256-word part fitted */
 #define E1K_EEPROM_READ_OPCODE	0x6	/* 3 bits: 110 */
-#define E1K_EEPROM_ADDR_BITS	6	/* 64-word 93C46 */
-#define E1K_EEPROM_WORDS	64
+#define E1K_EEPROM_WORDS	64	/* 0x00-0x3F: what the checksum covers */
 #define E1K_EEPROM_SUM		0xBABA
 
 /* MDIC: the internal PHY's registers (IEEE 802.3 clause 22) */
@@ -151,7 +152,7 @@
 #define E1K_RCTL_LPE		BIT(5)
 #define E1K_RCTL_BAM		BIT(15)
 #define E1K_RCTL_SZ_2048	0	/* BSIZE 00, BSEX 0 */
-#define E1K_RCTL_SECRC		BIT(26)
+#define E1K_RCTL_SECRC		BIT(26)	/* left clear: e1k_configure_rx */
 
 /* RXCSUM */
 #define E1K_RXCSUM_IPOFL	BIT(8)

@@ -236,10 +236,17 @@ void e1k_configure_rx(struct e1k_adapter *a)
 	e1k_wr(a, E1K_RDTR, 0);
 	e1k_wr(a, E1K_RADV, 0);
 
-	/* 2048-byte buffers, FCS stripped, broadcast accepted; long frames
-	 * (spanning descriptors) only when the MTU needs them.
+	/*
+	 * 2048-byte buffers, broadcast accepted; long frames (spanning
+	 * descriptors) only when the MTU needs them. The FCS stays in the
+	 * buffer and in the descriptor's length, and the rx clean drops it:
+	 * all three parts could strip it (RCTL.SECRC, 8254x SDM 13.4.22), but
+	 * mainline e1000 leaves SECRC clear on every 8254x and trims in
+	 * software (e1000_clean_rx_irq, e1000_clean_jumbo_rx_irq), hardware
+	 * stripping having been turned off there for the manageability
+	 * firmware that shares the port. QEMU's model honours SECRC either way.
 	 */
-	a->rctl = E1K_RCTL_EN | E1K_RCTL_BAM | E1K_RCTL_SZ_2048 | E1K_RCTL_SECRC;
+	a->rctl = E1K_RCTL_EN | E1K_RCTL_BAM | E1K_RCTL_SZ_2048;
 	if (netdev->mtu > ETH_DATA_LEN)
 		a->rctl |= E1K_RCTL_LPE;
 	a->rx_mode_synced = false;	/* whole MTA and RCTL written */
@@ -826,6 +833,14 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 				continue;
 			skb = ring->skb;
 			ring->skb = NULL;
+			/* Whole now: its FCS may straddle the last two
+			 * buffers, so it comes off the skb's end.
+			 */
+			if (unlikely(pskb_trim(skb, skb->len - ETH_FCS_LEN))) {
+				e1k_count(&a->napi_stats, rx_frame_errors, 1);
+				dev_kfree_skb(skb);
+				continue;
+			}
 			goto deliver;
 		}
 		if (unlikely(ring->discard)) {
@@ -833,6 +848,18 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 			if (status & E1K_RXD_STAT_EOP)
 				ring->discard = false;
 			continue;
+		}
+		/* A frame in this one buffer: its FCS (see e1k_configure_rx)
+		 * is not for XDP or the stack. A runt cannot get here (the
+		 * MAC drops frames under 64 bytes, RCTL.SBP being clear).
+		 */
+		if (status & E1K_RXD_STAT_EOP) {
+			if (unlikely(len <= ETH_FCS_LEN)) {
+				e1k_count(&a->napi_stats, rx_frame_errors, 1);
+				page_pool_recycle_direct(ring->pool, page);
+				continue;
+			}
+			len -= ETH_FCS_LEN;
 		}
 		if (unlikely(prog && !(status & E1K_RXD_STAT_EOP))) {
 			/* A program sees one buffer: a frame spanning several

@@ -183,7 +183,8 @@ static int e1k_xdp_setup(struct e1k_adapter *a, struct bpf_prog *prog,
 	struct net_device *netdev = a->netdev;
 	struct bpf_prog *old;
 
-	static_assert(E1K_RX_BUFSZ - ETH_HLEN - 2 * VLAN_HLEN == E1K_XDP_MAX_MTU);
+	static_assert(E1K_RX_BUFSZ - ETH_HLEN - 2 * VLAN_HLEN - ETH_FCS_LEN ==
+		      E1K_XDP_MAX_MTU);
 
 	if (prog && netdev->mtu > E1K_XDP_MAX_MTU) {
 		NL_SET_ERR_MSG_MOD(extack, "MTU too large for XDP: at most "

@@ -42,11 +42,11 @@ report() { tee -a "$log"; }
 vms_for_model() {
 	case "$1" in
 	e1000)
-		echo "main|2|smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_cycle hardening bpf_unit bpf_echo bpf_filter loader loader:e1000|"
+		echo "main|2|smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_hw driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000|"
 		echo "swap|1|xdp_swap|XDP_SWAPS=200"
 		;;
 	*)
-		echo "main|2|smoke xdp driver_traffic driver_ethtool bpf_echo bpf_filter|"
+		echo "main|2|smoke xdp driver_traffic driver_ethtool driver_hw bpf_echo bpf_filter|"
 		echo "swap|1|xdp_swap|XDP_SWAPS=50"
 		;;
 	esac
