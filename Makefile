@@ -4,6 +4,7 @@
 #   make check           build and run the whole test suite in the QEMU VM
 #   make demo            boot the VM and show the product working
 #   make bench           the side-by-side benchmark report
+#   make soak            life-cycle operations x100-1000 under load (not in check)
 #   make install         install module, programs, loader and man page
 #   make clean
 #
@@ -26,7 +27,7 @@ KREL = $(shell scripts/kver.sh $(or $(KVER),$(KSERIES)))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps driver bpf loader tests check demo bench install clean
+.PHONY: all deps driver bpf loader tests check demo bench soak install clean
 
 all: driver bpf loader tests
 
@@ -62,6 +63,9 @@ demo: deps
 
 bench: deps
 	@scripts/bench.sh $(or $(KVER),$(KSERIES))
+
+soak: deps
+	@scripts/soak.sh $(CHECK_KERNELS)
 
 install: all
 	@if [ -f driver/Kbuild ]; then \

@@ -27,14 +27,17 @@ mkdir -p "$top/build"
 # Every result line goes to stdout and the log; the summary counts the log.
 report() { tee -a "$log"; }
 
-# The VMs per kernel and model: NAME|SMP|SUITES|ENV. Suites are NAME or
-# NAME:DRIVER (the DUT on that driver; e1000 = Debian's in-tree baseline).
+# The VMs per kernel and model: NAME|SMP|SUITES|ENV|PORTS. Suites are NAME
+# or NAME:DRIVER (the DUT on that driver; e1000 = Debian's in-tree
+# baseline); PORTS is how many DUT ports the guest has (vm-run.sh --ports).
 # The life-cycle and hardening suites (reloads, down/up, tx-timeout
-# recovery, fault knobs, teardown under traffic), the BPF
-# unit tests (BPF_PROG_TEST_RUN: no NIC involved) and the loader have no
+# recovery, fault knobs, teardown under traffic), the BPF unit tests
+# (BPF_PROG_TEST_RUN: no NIC involved) and the loader have no
 # model-specific code path, so they run on one model per kernel; so do the
-# baseline runs on the in-tree e1000. The reflector and the filter put
-# frames through the driver's XDP_TX and DROP paths: every model.
+# baseline runs on the in-tree e1000 and the redirects between two ports
+# (xports, in a guest with two, where the hardening suite runs too). The
+# reflector and the filter put frames through the driver's XDP_TX and DROP
+# paths: every model.
 # Swapping XDP programs under a flood runs in a guest of its own with one
 # vCPU: QEMU's TCG corrupts a vCPU's state when the kernel patches the BPF
 # dispatcher's text while another vCPU runs it (README, Troubleshooting);
@@ -42,17 +45,18 @@ report() { tee -a "$log"; }
 vms_for_model() {
 	case "$1" in
 	e1000)
-		echo "main|2|smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_hw driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000|"
-		echo "swap|1|xdp_swap|XDP_SWAPS=200"
+		echo "main|2|smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_hw driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000||1"
+		echo "swap|1|xdp_swap|XDP_SWAPS=200|1"
+		echo "ports2|2|xports hardening||2"
 		;;
 	*)
-		echo "main|2|smoke xdp driver_traffic driver_ethtool driver_hw bpf_echo bpf_filter|"
-		echo "swap|1|xdp_swap|XDP_SWAPS=50"
+		echo "main|2|smoke xdp driver_traffic driver_ethtool driver_hw bpf_echo bpf_filter||1"
+		echo "swap|1|xdp_swap|XDP_SWAPS=50|1"
 		;;
 	esac
 }
-# vm_fields LINE: sets vm_name, vm_smp, vm_suites, vm_env.
-vm_fields() { IFS='|' read -r vm_name vm_smp vm_suites vm_env <<<"$1"; }
+# vm_fields LINE: sets vm_name, vm_smp, vm_suites, vm_env, vm_ports.
+vm_fields() { IFS='|' read -r vm_name vm_smp vm_suites vm_env vm_ports <<<"$1"; }
 
 # Host-side checks: the loader's unit tests (rule grammar, trie planning),
 # the suites' lint and the kernel-log check's self-test. No kernel involved, so once per run.
@@ -131,8 +135,8 @@ vms_for_kernel() {
 	for m in "${models[@]}"; do
 		while read -r line; do
 			vm_fields "$line"
-			echo "=== $rel $m $vm_name (${vm_smp} vCPU): $vm_suites" >&2
-			"$here/vm-run.sh" --kver "$rel" --model "$m" --smp "$vm_smp" \
+			echo "=== $rel $m $vm_name (${vm_smp} vCPU, $vm_ports port(s)): $vm_suites" >&2
+			"$here/vm-run.sh" --kver "$rel" --model "$m" --smp "$vm_smp" --ports "$vm_ports" \
 				--suites "$vm_suites" ${vm_env:+--env "$vm_env"} \
 				--label "$series/$m/$vm_name/" \
 				--out "$top/build/vm/$rel-$m-$vm_name" \
