@@ -188,8 +188,9 @@ in_peer_bg() {
 }
 
 # iface_by_mac MAC DRV: the interface in this namespace with address MAC
-# whose device is bound to DRV. (The address a driver reads at probe: a test
-# that changes it puts it back before the driver is loaded again.)
+# whose device is bound to DRV. (Called right after the driver bound, when
+# the address is still the one it read from the NIC, whatever a test set it
+# to while an earlier load ran.)
 iface_by_mac() {
 	for _d in /sys/class/net/*; do
 		[ -e "$_d/device/driver" ] || continue

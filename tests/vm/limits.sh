@@ -2,17 +2,52 @@
 # The bounds the suites hold the bed to, in one place, each set from what
 # the bed measured (2-core host, single-threaded TCG, two VMs side by side
 # as `make check` runs them) with the margin stated. Sourced by lib.sh.
+#
+# Two beds: `make check` boots with the instruments (vm-run.sh's default:
+# q35 with a strict IOMMU, page_poison=1, slub_debug=FZPU, KFENCE on 6.12);
+# `vm-run.sh --no-instruments` boots the plain pc machine the first bounds
+# were measured on. The instruments slow the guest's whole stack, peer
+# included, and most of all SLUB debugging: every slab allocation and free
+# takes the debug slow path (consistency checks, red zones, poison, a stack
+# trace saved), and a TCP receiver allocates and frees several objects per
+# segment. Measured side by side on 6.1/e1000, iperf3 peer -> DUT (Mbit/s):
+# none 141-226, IOMMU alone 105-181, page_poison alone 106-237,
+# slub_debug=FZPU alone 13-48, all 34-57 (FZP instead of FZPU: 34-69).
+# Where a bound below differs between the two beds, the instrumented one is
+# measured on the instrumented bed, and the plain one is kept as it was:
+# throughput is judged by `make bench`, which runs without the instruments.
+: "${E1K_INSTRUMENTS:=1}"
 
-# TCP through the DUT (iperf3, either direction, 2-3 s): measured 110-403
-# Mbit/s over 60 samples with two VMs on the two cores, down to 62 with a
-# third VM beside them; two thirds of that lowest. (A driver 5x slower than
-# usual fails it.)
+# TCP through the DUT (iperf3, either direction, 2-3 s). Plain bed:
+# measured 110-403 Mbit/s over 60 samples with two VMs on the two cores,
+# down to 62 with a third VM beside them; two thirds of that lowest. (A
+# driver 5x slower than usual fails it.) Instruments: the peer -> DUT
+# direction measured 16-101 Mbit/s in one `make check` (12 samples at MTU
+# 1500; 164-243 at MTU 9000, a sixth of the segments) and 34-95 in 38
+# samples of side-by-side probes (up to four VMs on the two cores), the
+# DUT -> peer direction 52-344; two thirds of the lowest (16, 2 s through
+# an XDP_PASS program on 6.1/82544gc) is 10. That still fails a stalled or
+# resetting DUT, not a merely slow one.
 # shellcheck disable=SC2034 # used by the suites
 LIMIT_TCP_MBPS=40
+# shellcheck disable=SC2034
+[ "$E1K_INSTRUMENTS" != 1 ] || LIMIT_TCP_MBPS=10
 
-# UDP at 20 Mbit/s (1786 datagrams a second, 3 s): measured 0 lost of 5357
-# in 24 samples with two VMs on the two cores, 41 of 5336 (7.7 per mille)
-# with a third VM beside them; allow 20 per mille (107 datagrams).
+# UDP: iperf3 offers LIMIT_UDP_MBPS for 3 s in 1400-byte datagrams, and
+# must get at least 14/15 of the nominal count out (the sender keeps up) and
+# lose at most LIMIT_UDP_LOSS_PERMILLE. Plain bed, 20 Mbit/s (1786
+# datagrams a second): measured 0 lost of 5357 in 24 samples with two VMs
+# on the two cores, 41 of 5336 (7.7 per mille) with a third VM beside them;
+# allow 20 per mille (107 datagrams). Instruments: at 20 Mbit/s the guest
+# no longer keeps up (one `make check`: the DUT sent 4054-4797 of 5357 in
+# 4 of 6 runs, and one run lost 202, 38 per mille); at 10 Mbit/s it sent
+# 2551-2712 of 2679 in 61 of 64 probe samples (the other three, 2066-2302,
+# with four VMs on the two cores) and lost at most 37 (16 per mille) but
+# once, 353 with four VMs: offer 10 Mbit/s, same loss bound.
+# shellcheck disable=SC2034
+LIMIT_UDP_MBPS=20
+# shellcheck disable=SC2034
+[ "$E1K_INSTRUMENTS" != 1 ] || LIMIT_UDP_MBPS=10
 # shellcheck disable=SC2034
 LIMIT_UDP_LOSS_PERMILLE=20
 
@@ -26,9 +61,21 @@ LIMIT_RX_MISS_PERMILLE=10
 # xdp_drop attached (the 7732 with a third VM beside the two); a 60-cycle
 # probe with the program drifted 110 kB a cycle with no page_pool left in
 # flight (the log check would see one). A leaked rx ring is 1 MiB a cycle,
-# 20 MiB in all: 10 MiB catches half a ring a cycle.
+# 20 MiB in all: 10 MiB catches half a ring a cycle. 6.1 with the
+# instruments swings both ways: -17452 to +14820 kB in 24 probe samples
+# (MemFree alone: Slab, page tables and the rest stay put), +10644 in one
+# `make check`; the same probes without instruments or with the IOMMU
+# alone: -21188 (once) and +400 to +4876, with page_poison and slub_debug
+# alone: +8388 to +13404. So the poisoning, not the IOMMU, and not on 6.12
+# (-4920 to -724 with the instruments). There 18 MiB, 1.24x the highest
+# seen: it still fails a whole ring a cycle, unless a release of ~17 MiB
+# falls in the same window, but no longer half of one.
 # shellcheck disable=SC2034
 LIMIT_RELOAD_LOSS_KB=10240
+# shellcheck disable=SC2034
+case "$E1K_INSTRUMENTS ${E1K_KVER:-}" in
+"1 6.1."*) LIMIT_RELOAD_LOSS_KB=18432 ;;
+esac
 
 # The soak (make soak): MemAvailable after the last unload against before
 # the first load, as a share of it. The bound (1 %): ~8 MB of the
