@@ -34,6 +34,10 @@ else
 	fi
 	echo "FAIL ${label}vm_completed: $why; last console lines in $console:"
 	tail -n 15 "$console" | tr -d '\r' | sed 's/^/    | /'
+	if [ -s "$out/stall-monitor.txt" ]; then
+		echo "    | the guest went quiet first; QEMU's view of its vCPUs: $out/stall-monitor.txt"
+		grep -m 4 'CPU #' "$out/stall-monitor.txt" | tr -d '\r' | sed 's/^/    | /'
+	fi
 	failed=1
 fi
 

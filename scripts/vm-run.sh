@@ -201,6 +201,10 @@ timeout -k 5 "$timeout_s" qemu-system-x86_64 \
 	"${nics[@]}" \
 	</dev/null >"$out/qemu.log" 2>&1 &
 qemu_pid=$!
+# A guest that goes quiet for 3 minutes gets QEMU's view of its vCPUs
+# written to $out/stall-monitor.txt before the timeout ends it.
+rm -f "$out/stall-monitor.txt"
+"$here/qemu-stall-dump.py" "$out" "$qemu_pid" "${E1K_STALL_S:-180}" </dev/null >/dev/null 2>&1 &
 if [ "$live" = 1 ]; then
 	touch "$out/results.log"
 	tail -s 0.2 -F --pid="$qemu_pid" "$out/results.log" 2>/dev/null |
