@@ -166,8 +166,8 @@ void e1k_free_rx_ring(struct e1k_adapter *a)
 /*
  * Ring resize: the adapter's rings take over the resources of rings
  * allocated beforehand (so a failed allocation leaves the old rings in
- * place). The counters stay where they are. Both rings are quiesced and
- * empty: the adapter's after e1k_down, @src never started.
+ * place). The adapter's were stopped by e1k_down and freed; @src never
+ * started.
  */
 void e1k_take_tx_ring(struct e1k_tx_ring *dst, struct e1k_tx_ring *src)
 {
