@@ -144,6 +144,9 @@ if [ -d $T/events ]; then
 	echo 0 >$T/events/enable
 	echo 0 >$T/tracing_on
 	echo >$T/kprobe_events 2>/dev/null
+	echo 0 >$T/events/napi/napi_poll/filter
+	echo nop >$T/current_tracer
+	echo >$T/set_graph_function
 	echo >$T/trace
 	echo 1 >$T/tracing_on
 fi

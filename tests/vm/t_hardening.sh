@@ -260,3 +260,121 @@ teardown_under_traffic() {
 }
 check hard_teardown_under_traffic "down/up, resize or reset under redirected and XDP_TX traffic went wrong" \
 	teardown_under_traffic
+
+# netpoll (defect 5): netconsole logs through the DUT while its tx ring is
+# full of finished XDP slots. When the stack's queue is stopped, netpoll
+# polls the driver with budget 0 and interrupts off; such a poll frees
+# skbs only and leaves XDP slots (page_pool and xdp_frame returns, which
+# must not run with interrupts off) to the next real poll.
+#
+# To get there for sure, the DUT's NAPI is held off: with
+# napi_defer_hard_irqs 1 and a 3 s gro_flush_timeout, the poll that takes
+# one frame from the peer completes without unmasking the interrupt and
+# the core polls again only when its 3 s timer fires. Meanwhile a veth
+# redirects frames into the DUT (ndo_xdp_xmit), which QEMU sends at once
+# and nothing reclaims: the ring fills with finished xdp_frame slots, a
+# burst from a packet socket stops the stack's queue, and the first message
+# written then makes netpoll poll.
+# The function-graph tracer records every function called inside
+# netpoll_poll_dev (which runs with interrupts off): no XDP or page_pool
+# return may be among them, the budget-0 polls must have happened (the
+# napi_poll tracepoint), and every message must reach the peer once the
+# timer let the NAPI clean the ring.
+NC_MSGS=20
+TR=/sys/kernel/tracing
+np_trace_start() {
+	echo 0 >$TR/tracing_on
+	echo >$TR/trace
+	echo netpoll_poll_dev >$TR/set_graph_function ||
+		{ echo "netpoll_poll_dev cannot be traced" >&2; return 1; }
+	echo function_graph >$TR/current_tracer
+	echo 'budget == 0' >$TR/events/napi/napi_poll/filter
+	echo 1 >$TR/events/napi/napi_poll/enable
+	echo 1 >$TR/tracing_on
+}
+np_trace_stop() {
+	echo 0 >$TR/tracing_on
+	cat $TR/trace >/tmp/np.trace
+	echo 0 >$TR/events/napi/napi_poll/enable
+	echo 0 >$TR/events/napi/napi_poll/filter
+	echo nop >$TR/current_tracer
+	echo >$TR/set_graph_function
+	echo >$TR/trace
+	echo 1 >$TR/tracing_on
+}
+# np_returns: calls of XDP and page_pool return functions inside netpoll.
+np_returns() { grep -cE '[ |](xdp_return_frame[a-z_]*|page_pool_put[a-z_]*|page_pool_recycle[a-z_]*)\(' /tmp/np.trace || true; }
+# xdp_slots_done: finished XDP slots the ring still holds.
+xdp_slots_done() {
+	awk '/^slot type/ { tx = 1; next } /^rx count/ { tx = 0 }
+		tx && ($2 == "xdp_frame" || $2 == "xdp_tx") && $5 == 1 { n++ }
+		END { print n + 0 }' "$DBG/rings"
+}
+# nc_arrived: our messages the peer received ("e1k-netconsole " in hex,
+# inside each message after its timestamp).
+nc_arrived() { grep -c '65316b2d6e6574636f6e736f6c6520' /tmp/nc.out || true; }
+nc_all_arrived() { [ "$(nc_arrived)" -ge $NC_MSGS ]; }
+queue_stopped() { head -n 1 "$DBG/rings" | grep -q 'queue stopped$'; }
+ring_held_full() { [ "$(xdp_slots_done)" -ge 200 ]; }
+netpoll_leaves_xdp_slots() {
+	static_neighbours
+	redirect_setup
+	xdp_attach $TOBJ/xdp_t_tx.bpf.o
+	# Netconsole sends the kernel's log buffer first (6.12): take all, and
+	# stop once our messages are in.
+	in_peer_bg "$E1K/bin/e1k-pkt" udp-recv 6666 --count 1000000 --timeout 60000 \
+		>/tmp/nc.out 2>/tmp/nc.err
+	_rcv=$BG_PID
+	wait_for 3 grep -q listening /tmp/nc.err
+	modprobe netconsole "netconsole=6665@$DUT_IP4/$DUT,6666@$PEER_IP4/$(peer_mac)"
+	np_trace_start
+	_q=/sys/class/net/$DUT
+	echo 1 >"$_q/napi_defer_hard_irqs"
+	echo 3000000000 >"$_q/gro_flush_timeout"
+	_f=$(pkt build --dst-mac "$(peer_mac)" --src-mac "$DUT_MAC" \
+		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
+	/usr/bin/nsenter --net=/run/netns/vns "$E1K/bin/e1k-pkt" send vr1 "$_f" \
+		--count 100000000 --rate 2000 >/dev/null 2>&1 & # lint: killed below
+	_redir=$!
+	sleep 0.3
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count 1
+	_held=0 _stopped=0
+	wait_for 2 ring_held_full && _held=1
+	_slots=$(xdp_slots_done)
+	# The stack's frames take the few descriptors left, so the queue stops
+	# (the qdisc keeps what does not fit until the ring is cleaned).
+	pkt send "$DUT" "$_f" --count 64 >/dev/null
+	wait_for 2 queue_stopped && _stopped=1
+	_i=0
+	while [ $_i -lt $NC_MSGS ]; do
+		echo "e1k-netconsole $_i" >/dev/kmsg
+		_i=$((_i + 1))
+	done
+	kill "$_redir" 2>/dev/null || true
+	wait "$_redir" 2>/dev/null || true
+	wait_for 20 nc_all_arrived
+	kill "$_rcv" 2>/dev/null || true
+	wait "$_rcv" 2>/dev/null || true
+	echo 0 >"$_q/napi_defer_hard_irqs"
+	echo 0 >"$_q/gro_flush_timeout"
+	np_trace_stop
+	rmmod netconsole
+	xdp_detach
+	veth_teardown
+	_polls=$(grep -c "napi_poll:.* device $DUT work 0 budget 0" /tmp/np.trace || true)
+	_bad=$(np_returns)
+	_got=$(nc_arrived)
+	say "netpoll: $_slots finished XDP slots held on the ring, $_polls budget-0 polls, $_bad XDP/page_pool returns inside netpoll, $_got of $NC_MSGS messages arrived"
+	[ "$_held" = 1 ] || { echo "the ring never held 200 finished XDP slots ($_slots): the test proves nothing" >&2; return 1; }
+	[ "$_stopped" = 1 ] || { echo "the stack's queue never stopped: the test proves nothing" >&2; return 1; }
+	[ "$_polls" -gt 0 ] || { echo "netpoll never polled the DUT with budget 0: the test proves nothing" >&2; return 1; }
+	if [ "$_bad" != 0 ]; then
+		grep -m 5 -E '(xdp_return_frame|page_pool_)' /tmp/np.trace >&2
+		echo "XDP or page_pool returns ran with interrupts off (netpoll)" >&2
+		return 1
+	fi
+	[ "$_got" = $NC_MSGS ] || { echo "$_got of $NC_MSGS netconsole messages reached the peer" >&2; return 1; }
+	ping_all peer 3 "$DUT_IP4"
+}
+check hard_netpoll_leaves_xdp_slots "a budget-0 (netpoll) poll returned XDP frames with interrupts off, or netconsole lost messages" \
+	netpoll_leaves_xdp_slots
