@@ -268,13 +268,14 @@ check hard_teardown_under_traffic "down/up, resize or reset under redirected and
 # must not run with interrupts off) to the next real poll.
 #
 # To get there for sure, the DUT's NAPI is held off: with
-# napi_defer_hard_irqs 1 and a 3 s gro_flush_timeout, the poll that takes
-# one frame from the peer completes without unmasking the interrupt and
-# the core polls again only when its 3 s timer fires. Meanwhile a veth
+# napi_defer_hard_irqs 1 and a 4.5 s gro_flush_timeout, a poll that takes
+# a frame from the peer completes without unmasking the interrupt and the
+# core polls again only when its timer fires (from 5 s on, the stack's tx
+# watchdog would fire on the stopped queue). Meanwhile a veth
 # redirects frames into the DUT (ndo_xdp_xmit), which QEMU sends at once
 # and nothing reclaims: the ring fills with finished xdp_frame slots, a
-# burst from a packet socket stops the stack's queue, and the first message
-# written then makes netpoll poll.
+# burst from a packet socket stops the stack's queue, and a message written
+# then makes netpoll poll.
 # The function-graph tracer records every function called inside
 # netpoll_poll_dev (which runs with interrupts off): no XDP or page_pool
 # return may be among them, the budget-0 polls must have happened (the
@@ -314,7 +315,15 @@ xdp_slots_done() {
 # inside each message after its timestamp).
 nc_arrived() { grep -c '65316b2d6e6574636f6e736f6c6520' /tmp/nc.out || true; }
 nc_all_arrived() { [ "$(nc_arrived)" -ge $NC_MSGS ]; }
-queue_stopped() { head -n 1 "$DBG/rings" | grep -q 'queue stopped$'; }
+# budget0_polled: the trace holds a budget-0 poll of the DUT.
+budget0_polled() { grep -q "napi_poll:.* device $DUT work 0 budget 0" $TR/trace; }
+# stop_queue: a burst from a packet socket takes the few descriptors the
+# held ring has left, so the stack's queue stops (the qdisc keeps what does
+# not fit until the ring is cleaned); true once it has.
+stop_queue() {
+	pkt send "$DUT" "$_f" --count 64 >/dev/null
+	head -n 1 "$DBG/rings" | grep -q 'queue stopped$'
+}
 ring_held_full() { [ "$(xdp_slots_done)" -ge 200 ]; }
 netpoll_leaves_xdp_slots() {
 	static_neighbours
@@ -330,28 +339,34 @@ netpoll_leaves_xdp_slots() {
 	np_trace_start
 	_q=/sys/class/net/$DUT
 	echo 1 >"$_q/napi_defer_hard_irqs"
-	echo 3000000000 >"$_q/gro_flush_timeout"
+	echo 4500000000 >"$_q/gro_flush_timeout"
 	_f=$(pkt build --dst-mac "$(peer_mac)" --src-mac "$DUT_MAC" \
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
 	/usr/bin/nsenter --net=/run/netns/vns "$E1K/bin/e1k-pkt" send vr1 "$_f" \
 		--count 100000000 --rate 2000 >/dev/null 2>&1 & # lint: killed below
 	_redir=$!
 	sleep 0.3
-	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count 1
-	_held=0 _stopped=0
-	wait_for 2 ring_held_full && _held=1
+	# Five frames a second from the peer: every timer poll finds one and
+	# defers again, so the hold lasts (each such poll cleans the ring, which
+	# the redirects fill again within a tenth of a second).
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" \
+		--count 1000 --rate 5
+	_trickle=$BG_PID
+	_held=0 _stopped=0 _polled=0
+	wait_for 3 ring_held_full && _held=1
 	_slots=$(xdp_slots_done)
-	# The stack's frames take the few descriptors left, so the queue stops
-	# (the qdisc keeps what does not fit until the ring is cleaned).
-	pkt send "$DUT" "$_f" --count 64 >/dev/null
-	wait_for 2 queue_stopped && _stopped=1
+	# Until netpoll has polled, each message goes to a stopped queue.
 	_i=0
 	while [ $_i -lt $NC_MSGS ]; do
+		if [ "$_polled" = 0 ] && wait_for 3 stop_queue; then
+			_stopped=1
+		fi
 		echo "e1k-netconsole $_i" >/dev/kmsg
+		! budget0_polled || _polled=1
 		_i=$((_i + 1))
 	done
-	kill "$_redir" 2>/dev/null || true
-	wait "$_redir" 2>/dev/null || true
+	kill "$_redir" "$_trickle" 2>/dev/null || true
+	wait "$_redir" "$_trickle" 2>/dev/null || true
 	wait_for 20 nc_all_arrived
 	kill "$_rcv" 2>/dev/null || true
 	wait "$_rcv" 2>/dev/null || true
