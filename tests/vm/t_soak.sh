@@ -80,6 +80,15 @@ soak_swaps() {
 }
 check soak_swaps "attach/detach/swap under load failed" soak_swaps
 
+# port_resumes: after down/up or a resize, port A has its carrier back and,
+# once QEMU's hold of reception after an RCTL write is over, the peer
+# reaches it.
+port_resumes() {
+	wait_for 10 carrier_up "$DUT"
+	sleep 2
+	ping_all peer 3 "$DUT_IP4"
+}
+
 soak_updown() {
 	_i=0
 	while [ $_i -lt "$SOAK_UPDOWN" ]; do
@@ -87,10 +96,9 @@ soak_updown() {
 		ip link set "$DUT" up
 		_i=$((_i + 1))
 	done
-	wait_for 10 carrier_up "$DUT"
+	# IPv6 drops its addresses on down (keep_addr_on_down=0): put it back.
 	ip addr replace "$DUT_IP6/64" dev "$DUT" nodad
-	sleep 2
-	ping_all peer 3 "$DUT_IP4"
+	port_resumes
 }
 check soak_updown "down/up under load failed" soak_updown
 
@@ -101,9 +109,7 @@ soak_resize() {
 		_i=$((_i + 1))
 	done
 	ethtool -G "$DUT" rx 256 tx 256
-	wait_for 10 carrier_up "$DUT"
-	sleep 2
-	ping_all peer 3 "$DUT_IP4"
+	port_resumes
 }
 check soak_ring_resize "ethtool -G under load failed" soak_resize
 
