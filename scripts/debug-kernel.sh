@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Build a debug kernel once and cache it, for `make check-debug`.
+#   debug-kernel.sh [SERIES]      SERIES: 6.12 (default) or 6.1
+# Source: Debian's own linux-source-SERIES. Configuration: Debian's
+# cloud-amd64 flavour (made for virtual machines), trimmed with
+# localmodconfig to the modules the test bed loads (scripts/mkinitramfs.sh)
+# and their dependencies, plus scripts/debug-kernel.config. The tree is kept
+# under $E1K_CACHE (/var/cache/e1k-xdp) in a directory named for the source
+# package version and a hash of the configuration inputs, so a rebuild
+# happens only when one of them changes; a cached kernel is found in
+# seconds. Prints the tree's path on stdout, progress on stderr.
+set -euo pipefail
+
+series=${1:-6.12}
+here=$(cd "$(dirname "$0")" && pwd)
+frag=$here/debug-kernel.config
+cache=${E1K_CACHE:-/var/cache/e1k-xdp}
+src=/usr/src/linux-source-$series.tar.xz
+base=/usr/src/linux-config-$series/config.amd64_none_cloud-amd64.xz
+for f in "$src" "$base"; do
+	[ -f "$f" ] || { echo "debug-kernel.sh: no $f: run scripts/deps.sh (linux-source-$series, linux-config-$series)" >&2; exit 1; }
+done
+
+ver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
+# The modules the bed loads, from mkinitramfs.sh's list (one place).
+mods=$(sed -n 's/^modules=(\(.*\))$/\1/p' "$here/mkinitramfs.sh")
+[ -n "$mods" ] || { echo "debug-kernel.sh: no modules=(...) line in mkinitramfs.sh" >&2; exit 1; }
+key=$({ echo "$ver"; echo "$mods"; cat "$frag" "$here/debug-kernel.sh"; } | sha256sum | cut -c1-12)
+tree=$cache/linux-$series-$ver-$key
+if [ -f "$tree/.e1k-built" ]; then
+	echo "$tree"
+	exit 0
+fi
+
+say() { echo "debug-kernel: $*" >&2; }
+start=$(date +%s)
+mkdir -p "$cache"
+# A tree without the marker is a build that did not finish: start again.
+rm -rf "$tree"
+mkdir -p "$tree"
+say "unpacking linux-source-$series $ver"
+tar -xf "$src" -C "$tree" --strip-components=1
+
+# lsmod's format, for localmodconfig: each module the bed loads and what it
+# depends on, as the distribution kernel of this series builds them.
+rel=$("$here/kver.sh" "$series")
+lsmod_file=$tree/e1k-lsmod
+echo "Module Size Used by" >"$lsmod_file"
+read -r -a todo <<<"$mods"
+seen=" "
+while [ ${#todo[@]} -gt 0 ]; do
+	m=${todo[0]}
+	todo=("${todo[@]:1}")
+	case "$seen" in *" $m "*) continue ;; esac
+	seen="$seen$m "
+	echo "$m 0 0" >>"$lsmod_file"
+	read -r -a deps <<<"$(modinfo -k "$rel" -F depends "$m" 2>/dev/null | tr ',' ' ')"
+	todo+=("${deps[@]}")
+done
+say "modules kept:$seen"
+
+cd "$tree"
+xz -dc "$base" >.config
+make -s LSMOD="$lsmod_file" localmodconfig </dev/null >/dev/null 2>&1
+scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null
+make -s olddefconfig >/dev/null
+# Every option of the fragment must have survived its dependencies.
+missing=
+while IFS= read -r line; do
+	case "$line" in "#"* | "") continue ;; esac
+	opt=${line%%=*} want=${line#*=}
+	if [ "$want" = n ]; then
+		grep -qx "$opt=y" .config && missing="$missing $opt=y(want n)"
+	else
+		grep -qx "$opt=$want" .config || missing="$missing $line"
+	fi
+done <"$frag"
+[ -z "$missing" ] || { echo "debug-kernel.sh: the configuration lost:$missing" >&2; exit 1; }
+
+jobs=$(nproc)
+say "building (make -j$jobs bzImage modules); log: $tree/e1k-build.log"
+total=$(grep -c '=y$' .config)
+make -j"$jobs" bzImage modules >e1k-build.log 2>&1 &
+pid=$!
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 30
+	done_n=$(grep -c '^  CC ' e1k-build.log || true)
+	say "$(( $(date +%s) - start )) s, $done_n files compiled (configuration has $total built-in options)"
+done
+wait "$pid" || { tail -n 30 e1k-build.log >&2; echo "debug-kernel.sh: build failed (log above)" >&2; exit 1; }
+touch .e1k-built
+say "built in $(( $(date +%s) - start )) s: $tree ($(cat "$tree/include/config/kernel.release"))"
+echo "$tree"
