@@ -25,57 +25,72 @@ ver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 # The modules the bed loads, from mkinitramfs.sh's list (one place).
 mods=$(sed -n 's/^modules=(\(.*\))$/\1/p' "$here/mkinitramfs.sh")
 [ -n "$mods" ] || { echo "debug-kernel.sh: no modules=(...) line in mkinitramfs.sh" >&2; exit 1; }
-key=$({ echo "$ver"; echo "$mods"; cat "$frag" "$here/debug-kernel.sh"; } | sha256sum | cut -c1-12)
+# Bump recipe when configure() below changes what it produces.
+recipe=1
+key=$({ echo "$recipe $ver"; echo "$mods"; cat "$frag"; } | sha256sum | cut -c1-12)
 tree=$cache/linux-$series-$ver-$key
 if [ -f "$tree/.e1k-built" ]; then
 	echo "$tree"
 	exit 0
 fi
 
+configure() {
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	say "unpacking linux-source-$series $ver"
+	tar -xf "$src" -C "$tree" --strip-components=1
+
+	# lsmod's format, for localmodconfig: each module the bed loads and what it
+	# depends on, as the distribution kernel of this series builds them.
+	rel=$("$here/kver.sh" "$series")
+	lsmod_file=$tree/e1k-lsmod
+	echo "Module Size Used by" >"$lsmod_file"
+	read -r -a todo <<<"$mods"
+	seen=" "
+	while [ ${#todo[@]} -gt 0 ]; do
+		m=${todo[0]}
+		todo=("${todo[@]:1}")
+		case "$seen" in *" $m "*) continue ;; esac
+		seen="$seen$m "
+		echo "$m 0 0" >>"$lsmod_file"
+		read -r -a deps <<<"$(modinfo -k "$rel" -F depends "$m" 2>/dev/null | tr ',' ' ')"
+		todo+=("${deps[@]}")
+	done
+	say "modules kept:$seen"
+
+	cd "$tree"
+	xz -dc "$base" >.config
+	make -s LSMOD="$lsmod_file" localmodconfig </dev/null >/dev/null 2>&1
+	scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null
+	make -s olddefconfig >/dev/null
+	# Every option of the fragment must have survived its dependencies.
+	missing=
+	while IFS= read -r line; do
+		case "$line" in "#"* | "") continue ;; esac
+		opt=${line%%=*} want=${line#*=}
+		if [ "$want" = n ]; then
+			grep -qx "$opt=y" .config && missing="$missing $opt=y(want n)"
+		else
+			grep -qx "$opt=$want" .config || missing="$missing $line"
+		fi
+	done <"$frag"
+	[ -z "$missing" ] || { echo "debug-kernel.sh: the configuration lost:$missing" >&2; exit 1; }
+	touch .e1k-configured
+}
+
 say() { echo "debug-kernel: $*" >&2; }
 start=$(date +%s)
 mkdir -p "$cache"
-# A tree without the marker is a build that did not finish: start again.
-rm -rf "$tree"
-mkdir -p "$tree"
-say "unpacking linux-source-$series $ver"
-tar -xf "$src" -C "$tree" --strip-components=1
-
-# lsmod's format, for localmodconfig: each module the bed loads and what it
-# depends on, as the distribution kernel of this series builds them.
-rel=$("$here/kver.sh" "$series")
-lsmod_file=$tree/e1k-lsmod
-echo "Module Size Used by" >"$lsmod_file"
-read -r -a todo <<<"$mods"
-seen=" "
-while [ ${#todo[@]} -gt 0 ]; do
-	m=${todo[0]}
-	todo=("${todo[@]:1}")
-	case "$seen" in *" $m "*) continue ;; esac
-	seen="$seen$m "
-	echo "$m 0 0" >>"$lsmod_file"
-	read -r -a deps <<<"$(modinfo -k "$rel" -F depends "$m" 2>/dev/null | tr ',' ' ')"
-	todo+=("${deps[@]}")
-done
-say "modules kept:$seen"
-
-cd "$tree"
-xz -dc "$base" >.config
-make -s LSMOD="$lsmod_file" localmodconfig </dev/null >/dev/null 2>&1
-scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null
-make -s olddefconfig >/dev/null
-# Every option of the fragment must have survived its dependencies.
-missing=
-while IFS= read -r line; do
-	case "$line" in "#"* | "") continue ;; esac
-	opt=${line%%=*} want=${line#*=}
-	if [ "$want" = n ]; then
-		grep -qx "$opt=y" .config && missing="$missing $opt=y(want n)"
-	else
-		grep -qx "$opt=$want" .config || missing="$missing $line"
-	fi
-done <"$frag"
-[ -z "$missing" ] || { echo "debug-kernel.sh: the configuration lost:$missing" >&2; exit 1; }
+# A configured tree whose build did not finish (the machine stopped, the
+# job was killed) is resumed: kbuild's dependency files make a second make
+# redo only what is missing. A tree that was never fully configured is
+# started again.
+if [ -f "$tree/.e1k-configured" ]; then
+	say "resuming the unfinished build in $tree"
+	cd "$tree"
+else
+	configure
+fi
 
 jobs=$(nproc)
 say "building (make -j$jobs bzImage modules); log: $tree/e1k-build.log"
