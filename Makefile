@@ -2,6 +2,9 @@
 #
 #   make                 build the driver (for KVER), BPF programs and loader
 #   make check           build and run the whole test suite in the QEMU VM
+#   make check-debug     the same on a debug kernel (KASAN, lockdep, kmemleak,
+#                        DMA-API checks), plus fault injection; KVER=6.12
+#                        (default) or 6.1 names the series
 #   make demo            boot the VM and show the product working
 #   make bench           the side-by-side benchmark report
 #   make soak            life-cycle operations x100-1000 under load (not in check)
@@ -27,7 +30,7 @@ KREL = $(shell scripts/kver.sh $(or $(KVER),$(KSERIES)))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps driver bpf loader tests check demo bench soak install clean
+.PHONY: all deps driver bpf loader tests check check-debug demo bench soak install clean
 
 all: driver bpf loader tests
 
@@ -39,7 +42,8 @@ deps:
 driver: deps
 	@if [ -f driver/Kbuild ]; then \
 		rel="$(KREL)"; \
-		$(MAKE) -C driver KVER="$$rel"; \
+		$(MAKE) -C driver KVER="$$rel" \
+			KDIR="$${E1K_KERNEL_ROOT:-}/lib/modules/$$rel/build"; \
 		mkdir -p "build/$$rel"; \
 		cp driver/e1k_xdp.ko "build/$$rel/e1k_xdp.ko"; \
 	fi
@@ -57,6 +61,9 @@ tests: deps bpf
 
 check: deps
 	@scripts/check.sh $(CHECK_KERNELS)
+
+check-debug:
+	@scripts/check-debug.sh $(or $(KVER),6.12)
 
 demo: deps
 	@scripts/demo.sh $(or $(KVER),$(KSERIES))

@@ -8,7 +8,9 @@
 # under $E1K_CACHE (/var/cache/e1k-xdp) in a directory named for the source
 # package version and a hash of the configuration inputs, so a rebuild
 # happens only when one of them changes; a cached kernel is found in
-# seconds. Prints the tree's path on stdout, progress on stderr.
+# seconds. Prints the tree's path on stdout, progress on stderr; the kernel
+# itself, its configuration and its modules are under TREE/e1k-root, laid
+# out as E1K_KERNEL_ROOT wants them (scripts/kver.sh).
 set -euo pipefail
 
 series=${1:-6.12}
@@ -103,6 +105,18 @@ while kill -0 "$pid" 2>/dev/null; do
 	say "$(( $(date +%s) - start )) s, $done_n files compiled (configuration has $total built-in options)"
 done
 wait "$pid" || { tail -n 30 e1k-build.log >&2; echo "debug-kernel.sh: build failed (log above)" >&2; exit 1; }
+
+# The kernel root the bed takes it from (E1K_KERNEL_ROOT, see kver.sh):
+# boot/vmlinuz-REL, boot/config-REL, lib/modules/REL with its modules
+# (stripped: the guest's initramfs carries them) and build -> this tree,
+# for building e1k_xdp against it.
+rel=$(cat include/config/kernel.release)
+rm -rf e1k-root
+mkdir -p e1k-root/boot
+make -s INSTALL_MOD_PATH="$tree/e1k-root" INSTALL_MOD_STRIP=1 modules_install >>e1k-build.log 2>&1
+cp arch/x86/boot/bzImage "e1k-root/boot/vmlinuz-$rel"
+cp .config "e1k-root/boot/config-$rel"
+ln -sfn "$tree" "e1k-root/lib/modules/$rel/build"
 touch .e1k-built
-say "built in $(( $(date +%s) - start )) s: $tree ($(cat "$tree/include/config/kernel.release"))"
+say "built in $(( $(date +%s) - start )) s: $tree ($rel)"
 echo "$tree"

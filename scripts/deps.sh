@@ -5,6 +5,12 @@
 # Kernels: the guest boots Debian's own kernels, so we need the 6.1 series
 # (linux-image-amd64) and the newest 6.12 image from bookworm, each with its
 # headers. ABI numbers are never hard-coded: we ask apt which exist.
+#
+#   deps.sh               what `make`, `make check` and the rest need
+#   deps.sh debug SERIES  and what building the debug kernel of SERIES takes
+#                         (make check-debug): Debian's kernel source and
+#                         configuration, the kernel's build tools, pahole
+#                         for its BTF
 set -euo pipefail
 
 packages=(
@@ -15,6 +21,13 @@ packages=(
 	iproute2 iputils-ping iperf3 ethtool xdp-tools util-linux
 	gnuplot-nox python3 shellcheck make gcc jq sparse
 )
+if [ "${1:-}" = debug ]; then
+	series=${2:?usage: deps.sh debug SERIES}
+	packages+=(
+		"linux-source-$series" "linux-config-$series"
+		bc bison flex libssl-dev pahole
+	)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

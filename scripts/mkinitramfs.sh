@@ -6,7 +6,8 @@
 # peer, pktgen, veth, 8021q, netconsole for a test of netpoll through the
 # DUT, and the in-tree e1000 as the baseline). Our own build
 # outputs and tests go into a second, per-run archive (see vm-run.sh), so this
-# one is cached per kernel.
+# one is cached per kernel. The kernel's modules come from
+# E1K_KERNEL_ROOT/lib/modules (see kver.sh; default /).
 set -euo pipefail
 
 kver=${1:?usage: mkinitramfs.sh KVER OUT.cpio.gz}
@@ -51,13 +52,14 @@ done
 
 # Kernel modules with their dependencies, decompressed so busybox's modprobe
 # can load them, then indexed with depmod.
-moddir=/lib/modules/$kver
+root=${E1K_KERNEL_ROOT:-}
+moddir=$root/lib/modules/$kver
 declare -A seen=()
 add_module() {
 	local name=$1 file dep
 	[ -n "${seen[$name]:-}" ] && return 0
 	seen[$name]=1
-	file=$(modinfo -k "$kver" -F filename "$name" 2>/dev/null) || {
+	file=$(modinfo -b "${root:-/}" -k "$kver" -F filename "$name" 2>/dev/null) || {
 		echo "mkinitramfs: module $name not found for $kver" >&2
 		return 1
 	}
@@ -71,7 +73,7 @@ add_module() {
 	*.ko.gz) gzip -dc "$file" >"${dst%.gz}" ;;
 	*) cp "$file" "$dst" ;;
 	esac
-	for dep in $(modinfo -k "$kver" -F depends "$name" | tr ',' ' '); do
+	for dep in $(modinfo -b "${root:-/}" -k "$kver" -F depends "$name" | tr ',' ' '); do
 		add_module "$dep"
 	done
 }

@@ -81,8 +81,10 @@ out=${out:-$top/build/vm/$release-$model}
 mkdir -p "$out"
 
 # Base image, cached per kernel; rebuilt when its recipe changes.
+kroot=${E1K_KERNEL_ROOT:-}
+kernel=$kroot/boot/vmlinuz-$release
 base=$top/build/$release/initramfs-base.cpio.gz
-if [ ! -s "$base" ] || [ "$here/mkinitramfs.sh" -nt "$base" ] ||
+if [ ! -s "$base" ] || [ "$here/mkinitramfs.sh" -nt "$base" ] || [ "$kernel" -nt "$base" ] ||
 	[ "$here/guest/init" -nt "$base" ] || [ "$here/stage-lib.sh" -nt "$base" ]; then
 	"$here/mkinitramfs.sh" "$release" "$base"
 fi
@@ -176,7 +178,7 @@ if [ "$instruments" = 1 ]; then
 	# Only where the kernel has KFENCE: elsewhere the kernel would drop
 	# the parameter in silence, and the command line would claim an
 	# instrument the guest does not have.
-	if grep -qx 'CONFIG_KFENCE=y' "/boot/config-$release" 2>/dev/null; then
+	if grep -qx 'CONFIG_KFENCE=y' "$kroot/boot/config-$release" 2>/dev/null; then
 		cmdline+=" kfence.sample_interval=100"
 	fi
 else
@@ -211,7 +213,7 @@ set +e
 timeout -k 5 "$timeout_s" qemu-system-x86_64 \
 	"${machine[@]}" "${accel[@]}" -smp "$smp" -m "$mem" \
 	-nodefaults -display none -no-reboot \
-	-kernel "/boot/vmlinuz-$release" -initrd "$initrd" \
+	-kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline" \
 	-serial "file:$out/console.log" -serial "file:$out/results.log" \
 	-monitor "unix:$out/monitor.sock,server,nowait" \

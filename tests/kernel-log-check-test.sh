@@ -110,5 +110,43 @@ if "$check" "$tmp/expect.log" >/dev/null; then
 	bad "a report after its window closed was not caught"
 fi
 
+# A window a test left open ends with the next test.
+cat >"$tmp/expect-next.log" <<'EOF_NEXT'
+[   55.000000] e1k-mark: test drv_tx_timeout_reset
+[   55.000000] e1k-mark: expect tx timeout|resetting the device
+[   56.000000] e1k-mark: test drv_reload_x20
+[   56.000000] e1k_xdp 0000:00:01.0 eth0: tx timeout, resetting the device
+EOF_NEXT
+if "$check" "$tmp/expect-next.log" >/dev/null; then
+	bad "a window stayed open into the next test"
+fi
+
+# The stack dump an expected line starts is part of it; another one in the
+# same window is not.
+cat >"$tmp/expect-trace.log" <<'EOF_TRACE'
+[   60.000000] e1k-mark: suite faults
+[   60.000000] e1k-mark: test open_failslab
+[   60.000000] e1k-mark: expect FAULT_INJECTION: forcing a failure|page allocation failure
+[   60.100000] FAULT_INJECTION: forcing a failure.
+[   60.100000] name failslab, interval 1, probability 0, space 0, times 0
+[   60.100000] CPU: 1 UID: 0 PID: 311 Comm: e1k-fault-nth Not tainted 6.12.117-e1kdebug #1
+[   60.100000] Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 04/01/2014
+[   60.100000] Call Trace:
+[   60.200000] ip: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0
+[   60.200000] CPU: 1 UID: 0 PID: 311 Comm: e1k-fault-nth Not tainted 6.12.117-e1kdebug #1
+[   60.200000] Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 04/01/2014
+[   60.200000] Call Trace:
+EOF_TRACE
+"$check" "$tmp/expect-trace.log" >/dev/null || bad "the stack dump of an expected report was flagged"
+cat >>"$tmp/expect-trace.log" <<'EOF_TRACE'
+[   60.300000] sysfs: cannot create duplicate filename '/class/net/eth0'
+[   60.300000] CPU: 1 UID: 0 PID: 311 Comm: e1k-fault-nth Not tainted 6.12.117-e1kdebug #1
+[   60.300000] Hardware name: QEMU Standard PC (Q35 + ICH9, 2009), BIOS 1.16.2-debian-1.16.2-1 04/01/2014
+[   60.300000] Call Trace:
+EOF_TRACE
+if "$check" "$tmp/expect-trace.log" >/dev/null; then
+	bad "a stack dump not started by an expected line was accepted"
+fi
+
 [ "$failed" = 0 ] && echo "kernel-log-check: $n report samples caught, clean log passed"
 exit "$failed"
