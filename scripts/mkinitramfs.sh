@@ -54,12 +54,15 @@ done
 # can load them, then indexed with depmod.
 root=${E1K_KERNEL_ROOT:-}
 moddir=$root/lib/modules/$kver
+modinfo=(modinfo -k "$kver")
+# (-b / would make modinfo's paths start with //)
+if [ -n "$root" ]; then modinfo+=(-b "$root"); fi
 declare -A seen=()
 add_module() {
 	local name=$1 file dep
 	[ -n "${seen[$name]:-}" ] && return 0
 	seen[$name]=1
-	file=$(modinfo -b "${root:-/}" -k "$kver" -F filename "$name" 2>/dev/null) || {
+	file=$("${modinfo[@]}" -F filename "$name" 2>/dev/null) || {
 		echo "mkinitramfs: module $name not found for $kver" >&2
 		return 1
 	}
@@ -73,7 +76,7 @@ add_module() {
 	*.ko.gz) gzip -dc "$file" >"${dst%.gz}" ;;
 	*) cp "$file" "$dst" ;;
 	esac
-	for dep in $(modinfo -b "${root:-/}" -k "$kver" -F depends "$name" | tr ',' ' '); do
+	for dep in $("${modinfo[@]}" -F depends "$name" | tr ',' ' '); do
 		add_module "$dep"
 	done
 }
