@@ -35,6 +35,8 @@
 # E1K_TCG_THREAD=multi for multi-threaded TCG (see below why it is not the
 # default); E1K_CPU=MODEL for another TCG CPU model than max,-hypervisor
 # (see below why the guest is not told it runs under a hypervisor).
+# E1K_KERNEL_ROOT=DIR boots a kernel that is not the host's: DIR/boot and
+# DIR/lib/modules hold it (the debug kernel of make check-debug; kver.sh).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

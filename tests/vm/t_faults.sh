@@ -226,7 +226,10 @@ resize_verify() {
 	}
 	port_works
 }
-resize_restore() { ethtool -G "$DUT" rx 256 tx 256; }
+resize_restore() {
+	# (ethtool -G fails when nothing would change)
+	[ "$(rings_now)" = "256 256 " ] || ethtool -G "$DUT" rx 256 tx 256
+}
 faults_resize() {
 	ethtool -G "$DUT" rx 256 tx 256
 	nth_path resize "$1" driver resize_prepare resize_verify resize_restore rings "$DUT" 512 512
@@ -253,11 +256,13 @@ check attach_fail_page_alloc "a failed page allocation in an XDP attach left the
 	faults_attach fail_page_alloc
 
 # --- the paths with no task: every allocation under e1k_xdp fails -----------
-# fault_all ATTR [ERE]: from now on (and ERE may stand in the log too);
-# fault_all_end: off again.
+# fault_all ATTR atomic|all [ERE]: from now on, allocations that may not
+# sleep or all of them (and ERE may stand in the log too); fault_all_end:
+# off again.
 fault_all() {
-	kmsg_expect "${2:+$2|}$INJECTED"
+	kmsg_expect "${3:+$3|}$INJECTED"
 	fault_scope "$1" driver
+	[ "$2" = all ] || echo Y >"$D/$1/ignore-gfp-wait"
 	echo 1 >"$D/$1/verbose"
 	echo -1 >"$D/$1/times"
 	echo 100 >"$D/$1/probability"
@@ -276,7 +281,9 @@ refill_test() {
 	ip link set dev "$DUT" down
 	_f0=$(dut_ethstat rx_alloc_failed)
 	kmsg_mark "fault refill"
-	fault_all fail_page_alloc
+	# Only the refills: the rings and the new page pool are allocated
+	# with GFP_KERNEL, the pages with GFP_ATOMIC.
+	fault_all fail_page_alloc atomic
 	ip link set dev "$DUT" up
 	wait_for 10 carrier_up "$DUT" || { fault_all_end; echo "no carrier" >&2; return 1; }
 	ping_none peer 3 "$DUT_IP4" -W 1 || { fault_all_end; echo "frames got through an empty ring" >&2; return 1; }
@@ -299,7 +306,7 @@ check refill_fail_page_alloc "rx refill with no pages did not degrade and recove
 # should be none).
 reset_test() {
 	kmsg_mark "fault reset $1"
-	fault_all "$1" "resetting the device"
+	fault_all "$1" all "resetting the device"
 	echo 1 >"$D/e1k_xdp/$DUT_PCI/reset"
 	sleep 2
 	fault_all_end
@@ -324,7 +331,7 @@ xmit_test() {
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
 	_x0=$(dut_ethstat xdp_xmit) _e0=$(dut_ethstat xdp_xmit_err)
 	kmsg_mark "fault xmit $1"
-	fault_all "$1"
+	fault_all "$1" atomic
 	in_vns "$E1K/bin/e1k-pkt" send vr1 "$_f" --count $_n --rate 1000
 	fault_all_end
 	_inj=$(injected_since "fault xmit $1")
