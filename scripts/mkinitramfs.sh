@@ -94,5 +94,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$stage/etc/group"
 echo "e1k-vm" >"$stage/etc/hostname"
 
 mkdir -p "$(dirname "$out")"
-(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp"
-mv "$out.tmp" "$out"
+# A name of its own: two VMs of one kernel may start side by side
+# (scripts/check.sh's lanes), each finding no image yet.
+(cd "$stage" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
