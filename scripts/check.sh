@@ -8,7 +8,7 @@
 # and exits non-zero on any failure.
 #
 # Environment: MODELS (default: all three), E1K_VM_TIMEOUT (seconds per VM),
-# E1K_CHECK_JOBS (kernels tested side by side, default 2).
+# E1K_CHECK_JOBS (lanes of VMs run side by side, default 2; see below).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
