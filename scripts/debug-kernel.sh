@@ -77,22 +77,17 @@ configure() {
 		fi
 	done <"$frag"
 	[ -z "$missing" ] || { echo "debug-kernel.sh: the configuration lost:$missing" >&2; exit 1; }
-	touch .e1k-configured
 }
 
 say() { echo "debug-kernel: $*" >&2; }
 start=$(date +%s)
 mkdir -p "$cache"
-# A configured tree whose build did not finish (the machine stopped, the
-# job was killed) is resumed: kbuild's dependency files make a second make
-# redo only what is missing. A tree that was never fully configured is
-# started again.
-if [ -f "$tree/.e1k-configured" ]; then
-	say "resuming the unfinished build in $tree"
-	cd "$tree"
-else
-	configure
-fi
+# A tree without the marker is a build that did not finish, and it is
+# started again from the source: kbuild's recipes are not atomic, and a
+# killed build leaves objects its .cmd files call done (seen: a
+# bpf_jit_comp.o deleted under a .cmd that claimed it, and cgroup.o
+# without its export CRCs, so the link failed after an hour).
+configure
 
 jobs=$(nproc)
 say "building (make -j$jobs bzImage modules); log: $tree/e1k-build.log"
