@@ -75,6 +75,10 @@ read -r -d '' clean <<'EOF_CLEAN' || true
 [    5.300000] RAS: Correctable Errors collector initialized.
 [    6.000000] e1k_xdp: module verification failed: signature and/or required key missing - tainting kernel
 [   12.108216] e1k_xdp 0000:00:01.0 eth0: Intel 8254x (100e) 52:54:00:e1:00:01, native XDP
+[    3.500000] rcu: 	RCU lockdep checking is enabled.
+[    9.100000] DMA-API: preallocated 65536 debug entries
+[    9.100000] DMA-API: debugging enabled by kernel config
+[   10.200000] kmemleak: Kernel memory leak detector initialized (mem pool available: 14424)
 [   12.304003] e1k-mark: suite smoke
 [   12.304003] e1k-mark: test instruments_live
 EOF_CLEAN
