@@ -50,6 +50,18 @@ module_text() {
 }
 hex() { printf '0x%x' "$1"; }
 
+# The kernel's routing of a PCI interrupt through ACPI (pci_enable_device
+# in probe): allocations there are the ACPI interpreter's, and when one
+# fails the kernel goes on without a route ("PCI INT A: no GSI"), the
+# probe succeeds, and the first open fails to get the IRQ (EINVAL). The
+# first run of this suite saw exactly that at every such point (4 of the
+# first 10 of probe, each a full rebind to check); they are left out
+# (reject-start/end) so the points counted are the driver's and what it
+# asks of the network core. From acpi_pci_irq_enable to the symbol after it.
+acpi_irq_routing() {
+	sort /proc/kallsyms | awk 'f { print $1; exit } $3 == "acpi_pci_irq_enable" { printf "%s ", $1; f = 1 }'
+}
+
 # fault_quiet: every attribute off, no filter.
 fault_quiet() {
 	for _a in $ATTRS; do
@@ -57,6 +69,8 @@ fault_quiet() {
 		echo 0 >"$D/$_a/times"
 		echo 0 >"$D/$_a/require-start"
 		printf '%s' 0xffffffffffffffff >"$D/$_a/require-end"
+		echo 0 >"$D/$_a/reject-start"
+		echo 0 >"$D/$_a/reject-end"
 	done
 }
 
@@ -81,6 +95,12 @@ fault_scope() {
 		elif [ "$2" = driver ]; then
 			echo "$_lo" >"$D/$_a/require-start"
 			echo "$_hi" >"$D/$_a/require-end"
+			# shellcheck disable=SC2046 # two addresses, two words
+			set -- "$1" "$2" $(acpi_irq_routing)
+			if [ $# -eq 4 ]; then
+				echo "0x$3" >"$D/$_a/reject-start"
+				echo "0x$4" >"$D/$_a/reject-end"
+			fi
 		else
 			echo 0 >"$D/$_a/require-start"
 			printf '%s' 0xffffffffffffffff >"$D/$_a/require-end"
@@ -111,7 +131,8 @@ row() { printf '%-26s %-18s %s\n' "$1" "$2" "$3" >>$TABLE; }
 # nth_path NAME ATTR SCOPE PREPARE VERIFY RESTORE OP...: OP under fail-nth
 # for N = 1, 2, ... PREPARE puts the DUT where OP starts from; after each
 # N, VERIFY RESULT checks the DUT is as it should be after OP returned
-# RESULT (0 or an errno name), and RESTORE puts it back. Fails on a point
+# RESULT (0 or an errno name; it may name a documented outcome in
+# OUTCOME), and RESTORE puts it back. Fails on a point
 # past MAX_NTH or a failed check; adds a row either way.
 nth_path() {
 	_name=$1 _attr=$2 _scope=$3 _prep=$4 _verify=$5 _restore=$6
@@ -137,10 +158,11 @@ nth_path() {
 			;;
 		esac
 		_points=$((_points + 1))
-		_errs="$_errs $_res"
 		_s=$(sites_since "fault $_name $_attr $_n" | head -n 1)
 		_sites="$_sites ${_s:-?}"
+		OUTCOME=
 		$_verify "$_res" || { echo "$_name: not in order after point $_n ($_out, at ${_s:-?})" >&2; return 1; }
+		_errs="$_errs $_res${OUTCOME:+/$OUTCOME}"
 		$_restore
 		_n=$((_n + 1))
 	done
@@ -161,8 +183,22 @@ probe_prepare() {
 	fi
 }
 # A failed probe leaves no interface and the device unbound; a probe that
-# went on has a port that works.
+# went on has a port that works, but for one case: the kernel's ACPI code
+# goes on when an allocation fails while it routes the device's interrupt
+# (pci_enable_device prints "PCI INT A: no GSI"), so the probe succeeds
+# and the first open fails to get the IRQ (EINVAL, "cannot get IRQ"). The
+# next probe, with the fault gone, routes it.
 probe_verify() {
+	if [ "$1" = 0 ] && ! port_works 2>/tmp/port.err; then
+		if ! dmesg | sed -n "/e1k-mark: fault $_name $_attr $_n\$/,\$p" | grep -q 'PCI INT A: no GSI' ||
+			! dmesg | sed -n "/e1k-mark: fault $_name $_attr $_n\$/,\$p" | grep -q 'cannot get IRQ'; then
+			cat /tmp/port.err >&2
+			return 1
+		fi
+		OUTCOME=no_irq_route
+		probe_prepare
+		echo "$DUT_PCI" >/sys/bus/pci/drivers/e1k_xdp/bind
+	fi
 	if [ "$1" != 0 ]; then
 		if [ -e "/sys/bus/pci/drivers/e1k_xdp/$DUT_PCI" ]; then
 			echo "probe failed ($1) but the device is bound" >&2
