@@ -85,13 +85,11 @@ static void disarm(void)
 {
 	char buf[16] = "";
 	ssize_t n = pread(fail_nth_fd, buf, sizeof(buf) - 1, 0);
-	int saved = errno;
 
-	if (pwrite(fail_nth_fd, "0", 1, 0) != 1)
-		die("disarming /proc/thread-self/fail-nth");
-	errno = saved;
 	if (n <= 0)
 		die("reading /proc/thread-self/fail-nth");
+	if (pwrite(fail_nth_fd, "0", 1, 0) != 1)
+		die("disarming /proc/thread-self/fail-nth");
 	injected = atoi(buf) == 0;
 }
 
@@ -223,13 +221,17 @@ static int set_xdp(int nl, unsigned int ifindex, int prog_fd, unsigned int nth)
 	if (nth)
 		arm(nth);
 	rc = send(nl, &req, req.nh.nlmsg_len, 0) < 0 ? errno : 0;
-	n = rc ? -1 : recv(nl, reply, sizeof(reply), 0);
+	if (!rc) {
+		n = recv(nl, reply, sizeof(reply), 0);
+		if (n < 0)
+			rc = errno;
+	}
 	if (nth)
 		disarm();
 	if (rc)
 		return rc;
 	if (n < (ssize_t)NLMSG_LENGTH(sizeof(*err)))
-		return n < 0 ? errno : EPROTO;
+		return EPROTO;
 	err = NLMSG_DATA((struct nlmsghdr *)reply);
 	return -err->error;
 }
