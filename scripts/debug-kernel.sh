@@ -20,7 +20,7 @@ cache=${E1K_CACHE:-/var/cache/e1k-xdp}
 src=/usr/src/linux-source-$series.tar.xz
 base=/usr/src/linux-config-$series/config.amd64_none_cloud-amd64.xz
 for f in "$src" "$base"; do
-	[ -f "$f" ] || { echo "debug-kernel.sh: no $f: run scripts/deps.sh (linux-source-$series, linux-config-$series)" >&2; exit 1; }
+	[ -f "$f" ] || { echo "debug-kernel.sh: no $f: run scripts/deps.sh debug $series" >&2; exit 1; }
 done
 
 ver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
@@ -87,6 +87,14 @@ mkdir -p "$cache"
 # killed build leaves objects its .cmd files call done (seen: a
 # bpf_jit_comp.o deleted under a .cmd that claimed it, and cgroup.o
 # without its export CRCs, so the link failed after an hour).
+# Trees of this series built from other inputs are of no more use (each
+# takes about 2 GB).
+for old in "$cache/linux-$series-"*; do
+	if [ -d "$old" ] && [ "$old" != "$tree" ]; then
+		say "removing the outdated $old"
+		rm -rf "$old"
+	fi
+done
 configure
 
 jobs=$(nproc)
