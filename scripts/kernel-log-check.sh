@@ -15,8 +15,9 @@
 # message on purpose declares it first ("e1k-mark: expect ERE" ...
 # "e1k-mark: expect-end"): inside that window lines matching ERE are
 # accepted, and so is the "Call Trace" of the stack dump such a line
-# starts (it comes at most four lines after it: a fault-injection notice
-# or a page allocation failure, then "CPU: ...", "Hardware name: ...");
+# starts (it comes at most five lines after it: a fault-injection notice
+# and its "name ..." line, or a page allocation failure, then "CPU: ...",
+# "Tainted: ...", "Hardware name: ...");
 # nothing else is. The window ends at the next test's mark too.
 set -euo pipefail
 
@@ -79,7 +80,7 @@ BEGIN {
 	na = split(announce, ann, "\n")
 	suite = "boot"; test = "-"; expect = ""; expected_at = -10
 }
-FNR == 1 { suite = "boot"; test = "-"; expect = ""; expected_at = -10 }
+FNR == 1 { suite = "boot"; test = "-"; expect = ""; expected_at = -10; in_dump = 0 }
 {
 	sub(/\r$/, "")
 	line = $0
@@ -100,11 +101,21 @@ FNR == 1 { suite = "boot"; test = "-"; expect = ""; expected_at = -10 }
 		next
 	}
 	if (expect != "" && text ~ expect) { expected_at = FNR; next }
+	# The rest of an accepted stack dump: its frames (a function named
+	# lockdep_... is no lockdep report), registers and context markers,
+	# up to the first line that is none of these.
+	if (in_dump) {
+		if (text ~ /^ *(\? )?[A-Za-z0-9_.]+\+0x[0-9a-f]+\/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?$/ ||
+		    text ~ /^ *<\/?(TASK|IRQ|SOFTIRQ|NMI)>$/ ||
+		    text ~ /^(RIP|RSP|RAX|RDX|RBP|R10|R13|Code): /)
+			next
+		in_dump = 0
+	}
 	hit = 0
 	for (i = 1; i <= n; i++)
 		if (pat[i] != "" && text ~ pat[i]) { hit = 1; break }
 	if (!hit) next
-	if (expect != "" && text ~ /Call Trace/ && FNR - expected_at <= 4) next
+	if (expect != "" && text ~ /^Call Trace:$/ && FNR - expected_at <= 5) { in_dump = 1; next }
 	if (seen[text]++) next
 	printf "[suite %s, test %s] %s\n", suite, test, text
 	found = 1
