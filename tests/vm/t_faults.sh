@@ -183,8 +183,11 @@ nth_path() {
 	fault_quiet
 	kmsg_expect_end
 	[ $_n -le $MAX_NTH ] || { echo "$_name: still a point at N=$MAX_NTH" >&2; return 1; }
-	_summary=$(echo "$_errs" | tr ' ' '\n' | grep . | sort | uniq -c | awk '{ printf "%s%s x%s", s, $2, $1; s = ", " }')
-	_where=$(echo "$_sites" | tr ' ' '\n' | grep . | sort | uniq -c | sort -rn | head -n 4 |
+	# (A path with no point at all has empty lists: awk, not grep, skips
+	# the empty lines, so that the pipe does not fail.)
+	_summary=$(echo "$_errs" | tr ' ' '\n' | awk 'NF' | sort | uniq -c |
+		awk '{ printf "%s%s x%s", s, $2, $1; s = ", " }')
+	_where=$(echo "$_sites" | tr ' ' '\n' | awk 'NF' | sort | uniq -c | sort -rn | head -n 4 |
 		awk '{ printf "%s%s", s, $2; s = " " }')
 	row "$_name" "$_attr" "$_points points: ${_summary:-none}${_where:+; at $_where}"
 	say "$_name under $_attr: $_points points: ${_summary:-none}"
