@@ -187,7 +187,7 @@ nth_path() {
 	# the empty lines, so that the pipe does not fail.)
 	_summary=$(echo "$_errs" | tr ' ' '\n' | awk 'NF' | sort | uniq -c |
 		awk '{ printf "%s%s x%s", s, $2, $1; s = ", " }')
-	_where=$(echo "$_sites" | tr ' ' '\n' | awk 'NF' | sort | uniq -c | sort -rn | head -n 4 |
+	_where=$(echo "$_sites" | tr ' ' '\n' | awk 'NF' | sort | uniq -c | sort -rn | awk 'NR <= 4' |
 		awk '{ printf "%s%s", s, $2; s = " " }')
 	row "$_name" "$_attr" "$_points points: ${_summary:-none}${_where:+; at $_where}"
 	say "$_name under $_attr: $_points points: ${_summary:-none}"
