@@ -207,8 +207,8 @@ probe_prepare() {
 # next probe, with the fault gone, routes it.
 probe_verify() {
 	if [ "$1" = 0 ] && ! port_works 2>/tmp/port.err; then
-		if ! dmesg | sed -n "/e1k-mark: fault $_name $_attr $_n\$/,\$p" | grep -q 'PCI INT A: no GSI' ||
-			! dmesg | sed -n "/e1k-mark: fault $_name $_attr $_n\$/,\$p" | grep -q 'cannot get IRQ'; then
+		dmesg | sed -n "/e1k-mark: fault $_name $_attr $_n\$/,\$p" >/tmp/point.log
+		if ! grep -q 'PCI INT A: no GSI' /tmp/point.log || ! grep -q 'cannot get IRQ' /tmp/point.log; then
 			cat /tmp/port.err >&2
 			return 1
 		fi
