@@ -133,45 +133,56 @@ done
 
 # One VM after another per lane, the lanes side by side: under
 # single-threaded TCG a VM keeps one host core busy, and the machine has two.
-# A lane is a kernel with all its models; with one kernel (make check KVER=,
-# make check-debug), its first model (e1000, which has the most VMs) and the
-# other models are two lanes. E1K_CHECK_JOBS=1 runs the lanes one after
-# another. A VM that fails to start reports nothing: the accounting below
-# turns that into failures.
-# vms_for_lane RELEASE MODEL...
-vms_for_lane() {
-	local rel=$1 series m line
-	shift
-	series=$(echo "$rel" | cut -d. -f1,2)
-	for m in "$@"; do
-		while read -r line; do
-			vm_fields "$line"
-			echo "=== $rel $m $vm_name (${vm_smp} vCPU, $vm_ports port(s)): $vm_suites" >&2
-			"$here/vm-run.sh" --kver "$rel" --model "$m" --smp "$vm_smp" --ports "$vm_ports" \
-				--suites "$vm_suites" ${vm_env:+--env "$vm_env"} \
-				--label "$series/$m/$vm_name/" \
-				--out "$top/build/vm/$rel-$m-$vm_name" \
-				--timeout "$vm_timeout" </dev/null |
-				report || true
-		done < <(vms_for_model "$m" "$rel")
+# A lane is a kernel with all its models. With one kernel (make check KVER=,
+# make check-debug) the VMs of its first model (e1000, which has the most)
+# are one lane and the other models' the other; the fault-injection VM, the
+# longest of check-debug's, goes to that second lane, which is the shorter
+# one. E1K_CHECK_JOBS=1 runs the lanes one after another. A VM that fails
+# to start reports nothing: the accounting below turns that into failures.
+# A lane is a file of "RELEASE|MODEL|VM" lines (VM as vms_for_model prints it).
+lane_dir=$top/build/lanes
+rm -rf "$lane_dir"
+mkdir -p "$lane_dir"
+# plan_lanes: the lane files, lane-1 to lane-N.
+plan_lanes() {
+	local rel m line lane
+	for rel in "${releases[@]}"; do
+		for m in "${models[@]}"; do
+			while read -r line; do
+				lane=$rel
+				if [ ${#releases[@]} -eq 1 ] && [ ${#models[@]} -gt 1 ]; then
+					lane=second
+					[ "$m" != "${models[0]}" ] || [ "${line%%|*}" = faults ] || lane=first
+				fi
+				echo "$rel|$m|$line" >>"$lane_dir/$lane"
+			done < <(vms_for_model "$m" "$rel")
+		done
 	done
 }
-lanes=()
-for rel in "${releases[@]}"; do
-	if [ ${#releases[@]} -eq 1 ] && [ ${#models[@]} -gt 1 ]; then
-		lanes+=("$rel ${models[0]}" "$rel ${models[*]:1}")
-	else
-		lanes+=("$rel ${models[*]}")
-	fi
-done
+# vms_for_lane FILE: its VMs, one after another.
+vms_for_lane() {
+	local rel m series line
+	while IFS='|' read -r rel m line; do
+		series=$(echo "$rel" | cut -d. -f1,2)
+		vm_fields "$line"
+		echo "=== $rel $m $vm_name (${vm_smp} vCPU, $vm_ports port(s)): $vm_suites" >&2
+		"$here/vm-run.sh" --kver "$rel" --model "$m" --smp "$vm_smp" --ports "$vm_ports" \
+			--suites "$vm_suites" ${vm_env:+--env "$vm_env"} \
+			--label "$series/$m/$vm_name/" \
+			--out "$top/build/vm/$rel-$m-$vm_name" \
+			--timeout "$vm_timeout" </dev/null |
+			report || true
+	done <"$1"
+}
+[ ${#releases[@]} -eq 0 ] || plan_lanes
 lane_jobs=()
-for lane in "${lanes[@]}"; do
-	# shellcheck disable=SC2086 # a release and models, one a word
+for lane in "$lane_dir"/*; do
+	[ -e "$lane" ] || continue
 	if [ "${E1K_CHECK_JOBS:-2}" -gt 1 ]; then
-		vms_for_lane $lane &
+		vms_for_lane "$lane" &
 		lane_jobs+=("$!")
 	else
-		vms_for_lane $lane
+		vms_for_lane "$lane"
 	fi
 done
 for j in "${lane_jobs[@]}"; do

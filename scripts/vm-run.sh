@@ -91,6 +91,14 @@ if [ ! -s "$base" ] || [ "$here/mkinitramfs.sh" -nt "$base" ] || [ "$kernel" -nt
 	"$here/mkinitramfs.sh" "$release" "$base"
 fi
 
+# A debug kernel (make check-debug: KASAN, lockdep, kmemleak and the rest)
+# runs the guest several times slower; the suites' time and rate bounds
+# have a set of their own for it (tests/vm/limits.sh).
+debug_kernel=0
+if grep -qx 'CONFIG_KASAN=y' "$kroot/boot/config-$release" 2>/dev/null; then
+	debug_kernel=1
+fi
+
 # Per-run archive: the plan and our build outputs under /opt/e1k.
 stage=$(mktemp -d)
 chmod 755 "$stage" # the guest's /: mktemp makes it 0700
@@ -103,6 +111,7 @@ export E1K_MODEL="$model"
 export E1K_KVER="$release"
 export E1K_PORTS=$ports
 export E1K_INSTRUMENTS=$instruments
+export E1K_DEBUG_KERNEL=$debug_kernel
 PLAN
 for kv in "${guest_env[@]}"; do
 	case "$kv" in

@@ -235,21 +235,35 @@ mtu_limits() {
 }
 
 # --- other loaders: xdp-tools ----------------------------------------------
+# A program is attached to the DUT in native mode (ip link shows "xdp").
+xdp_native_attached() { ip link show dev "$DUT" | grep -q " xdp "; }
 xdp_tools_loader() {
 	/usr/sbin/xdp-loader load -m native "$DUT" $TOBJ/xdp_t_drop.bpf.o || return 1
 	_ok=1
-	ip link show dev "$DUT" | grep -q " xdp " || _ok=0
+	xdp_native_attached || _ok=0
 	/usr/sbin/xdp-loader unload "$DUT" --all || _ok=0
-	[ $_ok = 1 ] && ! ip link show dev "$DUT" | grep -q " xdp "
+	[ $_ok = 1 ] && ! xdp_native_attached
 }
 # xdp-bench MODE: runs natively and sees the peer's frames.
 xdp_tools_bench() {
 	_c=$1
 	_k0=$(dut_ethstat "xdp_$2")
-	timeout 5 /usr/sbin/xdp-bench "$_c" -m native -i 1 "$DUT" >/tmp/bench.out 2>&1 &
+	timeout 90 /usr/sbin/xdp-bench "$_c" -m native -i 1 "$DUT" >/tmp/bench.out 2>&1 &
 	_b=$!
-	sleep 1.5
+	# Frames go out once its program is attached: loading takes well over
+	# a second on a debug kernel (the verifier under lockdep and KASAN).
+	# After the last frame it gets two more intervals to count it, then
+	# SIGTERM ends it as it would end a timeout. (Its report is read after
+	# it exits: stdout to a file is buffered.)
+	if ! wait_for 60 xdp_native_attached; then
+		kill "$_b" 2>/dev/null || true
+		wait "$_b" || true
+		echo "xdp-bench did not start in 60 s: $(head -n 1 /tmp/bench.out)" >&2
+		return 1
+	fi
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count 2000 --rate 2000
+	sleep 2.5
+	kill "$_b" 2>/dev/null || true
 	wait "$_b" || true
 	_k=$(($(dut_ethstat "xdp_$2") - _k0))
 	# Its own report: the driver it ran on, and the frames it saw (the sum
@@ -263,7 +277,7 @@ xdp_tools_bench() {
 		echo "xdp-bench saw $_rx frames, want 2000 +- 10 %" >&2
 		return 1
 	fi
-	! ip link show dev "$DUT" | grep -q " xdp " || { echo "xdp-bench left its program attached" >&2; return 1; }
+	! xdp_native_attached || { echo "xdp-bench left its program attached" >&2; return 1; }
 }
 if [ "$DUT_DRIVER" = e1k_xdp ]; then
 	check xdp_mtu_limits "MTU limits with a program not enforced" mtu_limits
