@@ -62,9 +62,16 @@ show() {
 # fails the test. The body's stderr goes to the console; its last line
 # completes the FAIL reason. The kernel log gets a marker per test, so that
 # a report in it can be tied to the test that was running.
+# E1K_ONLY="NAME..." (vm-run.sh --env) runs only those tests of the
+# suites, for work on one test: the others report nothing, which a make
+# check run would count as failures.
 check() {
 	_name=$1 _why=$2
 	shift 2
+	case " ${E1K_ONLY:-$_name} " in
+	*" $_name "*) ;;
+	*) return 0 ;;
+	esac
 	kmsg_mark "test $TEST_PREFIX$_name"
 	set +e
 	(

@@ -24,15 +24,16 @@
 . /opt/e1k/tests/vm/lib.sh
 
 D=/sys/kernel/debug
-ATTRS="failslab fail_page_alloc"
+ATTRS="failslab fail_page_alloc fail_function"
 # More points than any path here has: a path that still has an N-th point
 # at this N is a failure (the loop would not end).
 MAX_NTH=600
 TABLE=/tmp/faults.table
 : >$TABLE
 
-if [ ! -w /proc/self/fail-nth ] || [ ! -d $D/failslab ] || [ ! -d $D/fail_page_alloc ]; then
-	echo "t_faults: this kernel has no fault injection (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)" >&2
+if [ ! -w /proc/self/fail-nth ] || [ ! -d $D/failslab ] || [ ! -d $D/fail_page_alloc ] ||
+	[ ! -d $D/fail_function ]; then
+	echo "t_faults: this kernel has no fault injection (CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAIL_FUNCTION, CONFIG_FAULT_INJECTION_DEBUG_FS)" >&2
 	exit 1
 fi
 
@@ -76,8 +77,9 @@ acpi_irq_routing() {
 	sort /proc/kallsyms | awk 'f { print $1; exit } $3 == "acpi_pci_irq_enable" { printf "%s ", $1; f = 1 }'
 }
 
-# fault_quiet: every attribute off, no filter.
+# fault_quiet: every attribute off, no filter, no function to fail.
 fault_quiet() {
+	echo >$D/fail_function/inject
 	for _a in $ATTRS; do
 		echo 0 >"$D/$_a/probability"
 		echo 0 >"$D/$_a/times"
@@ -101,7 +103,7 @@ fault_scope() {
 	_hi=$(hex $(((0x$4 | 4095) + 1)))
 	for _a in $ATTRS; do
 		echo 64 >"$D/$_a/stacktrace-depth"
-		echo N >"$D/$_a/ignore-gfp-wait"
+		[ ! -e "$D/$_a/ignore-gfp-wait" ] || echo N >"$D/$_a/ignore-gfp-wait"
 		echo 2 >"$D/$_a/verbose"
 		if [ "$_a" != "$1" ]; then
 			echo 1 >"$D/$_a/require-start"
@@ -320,8 +322,9 @@ check attach_fail_page_alloc "a failed page allocation in an XDP attach left the
 
 # --- the paths with no task: every allocation under e1k_xdp fails -----------
 # fault_all ATTR atomic|all [ERE]: from now on, allocations that may not
-# sleep or all of them (and ERE may stand in the log too); fault_all_end:
-# off again.
+# sleep or all of them (and ERE may stand in the log too), or for
+# fail_function every call of the function in its inject file; under
+# e1k_xdp's code either way. fault_all_end: off again.
 fault_all() {
 	kmsg_expect "${3:+$3|}$INJECTED"
 	fault_scope "$1" driver
@@ -363,6 +366,37 @@ refill_test() {
 	row refill_under_traffic fail_page_alloc "$_inj failed, rx_alloc_failed +$_f, frames missed; back in $(($(date +%s) - _t0)) s"
 }
 check refill_fail_page_alloc "rx refill with no pages did not degrade and recover as documented" refill_test
+
+# rx refill under traffic, pages from the pool's cache included: the kernel
+# lets fail_function fail page_pool_alloc_pages (it returns NULL), and every
+# call of it under e1k_xdp fails while the peer sends, so refills fail even
+# while the pool holds recycled pages (fail_page_alloc reaches only the
+# page allocator, which a warm pool seldom calls). The ring drains, the NIC
+# misses the frames after it, and once the fault is gone the ring fills and
+# the port answers, with no reset.
+refill_function_test() {
+	static_neighbours
+	_f0=$(dut_ethstat rx_alloc_failed) _m0=$(dut_ethstat hw_rx_missed)
+	kmsg_mark "fault refill function"
+	echo page_pool_alloc_pages >$D/fail_function/inject
+	fault_all fail_function all
+	# Four rings' worth: most must be missed.
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64 --dport 9)" --count 1000 --rate 1000
+	fault_all_end
+	_inj=$(injected_since "fault refill function")
+	_f=$(($(dut_ethstat rx_alloc_failed) - _f0)) _m=$(($(dut_ethstat hw_rx_missed) - _m0))
+	if [ "$_inj" -eq 0 ] || [ "$_f" -eq 0 ] || [ "$_m" -eq 0 ]; then
+		echo "injected $_inj, rx_alloc_failed +$_f, hw_rx_missed +$_m: the refill did not meet the fault" >&2
+		return 1
+	fi
+	_t0=$(date +%s)
+	wait_for 10 ping_all peer 1 "$DUT_IP4" -W 1 || { echo "the port did not recover" >&2; return 1; }
+	ping_all peer 5 "$DUT_IP4"
+	row refill_under_traffic "fail_function" \
+		"page_pool_alloc_pages failed, rx_alloc_failed +$_f, hw_rx_missed +$_m of 1000; back in $(($(date +%s) - _t0)) s"
+}
+check refill_fail_function "rx refill with the page pool failing did not degrade and recover as documented" \
+	refill_function_test
 
 # reset: the reset a tx timeout runs, with every allocation under the
 # driver failing (the rings and the page pool stay across a reset: there
