@@ -387,7 +387,8 @@ refill_function_test() {
 	wait_quiet
 	# The ring's 255 buffers and more, fewer than the peer's queue holds.
 	_n=320
-	_f0=$(dut_ethstat rx_alloc_failed) _r0=$(dut_stat rx_packets)
+	_f0=$(dut_ethstat rx_alloc_failed) _r0=$(dut_stat rx_packets) _p0=$(peer_stat tx_packets)
+	_h0=$(dut_ethstat hw_rx_good_packets) _m0=$(dut_ethstat hw_rx_missed) _e0=$(dut_ethstat rx_frame_errors)
 	kmsg_mark "fault refill function"
 	echo page_pool_alloc_pages >$D/fail_function/inject
 	fault_all fail_function all
@@ -404,7 +405,9 @@ refill_function_test() {
 	fi
 	_t0=$(date +%s)
 	wait_for 10 rx_since "$_r0" $_n || {
-		echo "$(($(dut_stat rx_packets) - _r0)) of $_n frames in 10 s after the fault" >&2
+		echo "$(($(dut_stat rx_packets) - _r0)) of $_n frames in 10 s after the fault (peer sent" \
+			"$(($(peer_stat tx_packets) - _p0)), hw_rx_good_packets +$(($(dut_ethstat hw_rx_good_packets) - _h0))," \
+			"hw_rx_missed +$(($(dut_ethstat hw_rx_missed) - _m0)), rx_frame_errors +$(($(dut_ethstat rx_frame_errors) - _e0)))" >&2
 		return 1
 	}
 	ping_all peer 5 "$DUT_IP4"
