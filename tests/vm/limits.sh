@@ -65,6 +65,16 @@ LIMIT_UDP_MBPS=20
 # shellcheck disable=SC2034
 LIMIT_UDP_LOSS_PERMILLE=20
 
+# Counters after a burst: the last frames are counted when the poll cleans
+# them, which `make check` saw within the 0.5 s its tests waited, in every
+# run. The debug kernel: a burst of 200 frames (drv_ethtool_S) had one tx
+# completion not yet counted after 0.5 s. Seconds to wait for them (a
+# completion that never comes still fails).
+# shellcheck disable=SC2034
+LIMIT_SETTLE_S=1
+# shellcheck disable=SC2034
+[ "$E1K_DEBUG_KERNEL" != 1 ] || LIMIT_SETTLE_S=5
+
 # Frames the NIC missed (no free rx buffer) of 3000 sent at 5000 a second:
 # measured 0 in every sample; allow 1 %.
 # shellcheck disable=SC2034

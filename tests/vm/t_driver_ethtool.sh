@@ -70,7 +70,14 @@ stats_ok() {
 		--count 200 --rate 2000
 	"$E1K/bin/e1k-pkt" send "$DUT" "$(pkt build --dst-mac "$(peer_mac)" --src-mac "$(mac_of "$DUT")" \
 		--src-ip "$DUT_IP4" --dst-ip 10.11.0.99 --payload 64)" --count 200 --rate 2000
-	sleep 0.5
+	# The last completions are counted when the poll cleans them: the
+	# counters settle within LIMIT_SETTLE_S (tests/vm/limits.sh).
+	wait_for "$LIMIT_SETTLE_S" stats_moved_by_200 && return 0
+	stats_moved_by_200 2>&1 | sed 's/$/ '"$LIMIT_SETTLE_S"' s after the last frame/' >&2
+	return 1
+}
+# stats_moved_by_200: each counter moved by what 200 frames of 106 bytes add.
+stats_moved_by_200() {
 	for _kv in rx_packets=200 rx_bytes=21200 tx_packets=200 tx_bytes=21200 \
 		hw_rx_good_packets=200 hw_tx_good_packets=200; do
 		_k=${_kv%%=*}
