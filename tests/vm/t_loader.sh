@@ -129,20 +129,25 @@ check loader_stats_ip_attached "stats of an ip-attached program" \
 
 # Sampling while the peer sends 500 frames a second and the drop program is
 # replaced by the pass program: the samples show the first program, then the
-# second (never back), each counting what it did with the traffic.
+# second (never back), each counting what it did with the traffic. The
+# replacement comes once two samples of the first are out, not after a fixed
+# time: on a debug kernel the loader takes seconds to start, and the
+# replacement seconds to load. 16 samples, 8 s; the peer sends for 12.
 stats_follows_replace() {
 	rm -f /sys/fs/bpf/tc/globals/e1k_drop_stats /sys/fs/bpf/tc/globals/e1k_pass_stats
 	$L attach "$DUT" drop --mode $LMODE >/dev/null
-	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 1750 --rate 500
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 6000 --rate 500
 	_tx=$BG_PID
-	$L --json stats "$DUT" --interval 0.5 --count 6 >/tmp/stats.jsonl &
+	: >/tmp/stats.jsonl
+	timeout 60 $L --json stats "$DUT" --interval 0.5 --count 16 >/tmp/stats.jsonl &
 	_st=$!
-	sleep 1.2
+	wait_for 20 samples_out 2 || { kill "$_st" "$_tx" 2>/dev/null; echo "no two samples in 20 s" >&2; return 1; }
 	ip -force link set dev "$DUT" "$(xdp_mode)" obj $BPF/xdp_pass.bpf.o sec xdp
-	wait "$_st" || { echo "stats exited non-zero" >&2; return 1; }
-	wait "$_tx"
+	wait "$_st" || { kill "$_tx" 2>/dev/null; echo "stats exited non-zero" >&2; return 1; }
+	kill "$_tx" 2>/dev/null || true
+	wait "$_tx" || true
 	$L detach "$DUT" >/dev/null
-	[ "$(grep -c . /tmp/stats.jsonl)" -eq 6 ] || { echo "not 6 samples" >&2; return 1; }
+	[ "$(grep -c . /tmp/stats.jsonl)" -eq 16 ] || { echo "not 16 samples" >&2; return 1; }
 	jq -s -e '
 		(map(.prog_id) | unique | length) == 2 and
 		(. as $s | [range(1; length) | select($s[.].prog_id != $s[. - 1].prog_id)] | length) == 1 and
@@ -154,6 +159,8 @@ stats_follows_replace() {
 			(.[-1].actions.pass.packets > 0) and all(.[]; .actions.drop.packets == 0))' \
 		/tmp/stats.jsonl >/dev/null || { echo "samples: $(cat /tmp/stats.jsonl)" >&2; return 1; }
 }
+# samples_out N: the stats run has printed N samples.
+samples_out() { [ "$(grep -c . /tmp/stats.jsonl)" -ge "$1" ]; }
 check loader_stats_follows_replacement "stats did not follow a replaced program" stats_follows_replace
 
 stats_rates() {
