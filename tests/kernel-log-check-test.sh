@@ -125,6 +125,24 @@ if "$check" "$tmp/expect-next.log" >/dev/null; then
 	bad "a window stayed open into the next test"
 fi
 
+# The peer's tx watchdog that a reload under a flood may set off
+# (PEER_TX_STALL in tests/vm/lib.sh) is accepted in its window; the DUT's
+# own is not.
+peer_stall=$(sed -n "s/^PEER_TX_STALL='\(.*\)'\$/\1/p" "$here/vm/lib.sh")
+[ -n "$peer_stall" ] || bad "no PEER_TX_STALL='...' line in tests/vm/lib.sh"
+cat >"$tmp/expect-peer.log" <<EOF_PEER
+[ 1100.000000] e1k-mark: test drv_reload_x20_flood
+[ 1100.000000] e1k-mark: expect $peer_stall
+[ 1147.548139] virtio_net virtio0 peer0: NETDEV WATCHDOG: CPU: 1: transmit queue 0 timed out 5704 ms
+[ 1147.563975] virtio_net virtio0 peer0: TX timeout on queue: 0, sq: output.0, vq: 0x1, name: output.0, 5712000 usecs ago
+EOF_PEER
+"$check" "$tmp/expect-peer.log" >/dev/null || bad "the peer's tx watchdog in its window was flagged"
+echo "[ 1150.000000] e1k_xdp 0000:00:01.0 eth0: NETDEV WATCHDOG: CPU: 1: transmit queue 0 timed out 5004 ms" \
+	>>"$tmp/expect-peer.log"
+if "$check" "$tmp/expect-peer.log" >/dev/null; then
+	bad "the DUT's tx watchdog passed as the peer's"
+fi
+
 # The stack dump an expected line starts is part of it; another one in the
 # same window is not.
 cat >"$tmp/expect-trace.log" <<'EOF_TRACE'

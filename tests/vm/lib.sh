@@ -99,6 +99,16 @@ kmsg_mark() { echo "e1k-mark: $*" >/dev/kmsg; }
 # host's log check accepts lines matching PATTERN (an extended regular
 # expression), and nothing else.
 kmsg_expect() { kmsg_mark "expect $*"; }
+# The peer's tx watchdog, when the DUT takes in nothing for over 5 s under a
+# flood: QEMU's e1000 with no receive buffer (driver unloaded, port down)
+# refuses its hub's frames, the hub holds the peer's instead of dropping
+# them as a wire would, and the peer's virtio queue stays full until the
+# peer reports "peer0: NETDEV WATCHDOG: ... timed out". A reload under a
+# flood on a debug kernel takes that long. Tests that keep the DUT from
+# receiving for seconds under a flood expect it; the DUT's own watchdog
+# ("eth0: NETDEV WATCHDOG") never matches.
+PEER_TX_STALL='peer[0-9]*: NETDEV WATCHDOG: '
+
 kmsg_expect_end() { kmsg_mark "expect-end"; }
 
 # ping_all WHERE N DEST [OPTION...]: N echo requests from WHERE (dut, peer

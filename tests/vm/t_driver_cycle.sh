@@ -120,6 +120,7 @@ reload() {
 # a cycle, 20 MiB in all; tests/vm/limits.sh says what the bed's own drift
 # is and what is allowed.
 reload_x20() {
+	kmsg_expect "$PEER_TX_STALL"
 	reload 2 "$@"
 	_m0=$(settled_mem_kb)
 	reload 20 "$@"
@@ -131,6 +132,7 @@ reload_x20() {
 	[ $((_m0 - _m1)) -le "$LIMIT_RELOAD_LOSS_KB" ] ||
 		{ echo "lost $((_m0 - _m1)) kB over 20 cycles (at most $LIMIT_RELOAD_LOSS_KB)" >&2; return 1; }
 	dut_load e1k_xdp
+	kmsg_expect_end
 	ping_all peer 3 "$DUT_IP4"
 }
 check drv_reload_x20_flood "rmmod/insmod x20 under a flood failed or lost memory" reload_x20
