@@ -221,15 +221,19 @@ iface_by_mac() {
 }
 
 # wait_for TIMEOUT_S CMD...: poll every 0.1 s until CMD succeeds. (Its
-# counter has a name of its own: the suites' _n survives a call.)
+# counter has a name of its own: the suites' _n survives a call.) A
+# timeout says what it waited for on stderr, so that a test that ends on
+# one says why (a test's own message, written later, comes last).
 wait_for() {
-	_wf_n=$(($1 * 10))
+	_wf_s=$1
+	_wf_n=$((_wf_s * 10))
 	shift
 	while [ "$_wf_n" -gt 0 ]; do
 		"$@" 2>/dev/null && return 0
 		sleep 0.1
 		_wf_n=$((_wf_n - 1))
 	done
+	echo "waited $_wf_s s in vain for: $*" >&2
 	return 1
 }
 
