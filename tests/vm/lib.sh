@@ -102,9 +102,10 @@ kmsg_expect() { kmsg_mark "expect $*"; }
 # The peer's tx watchdog, when the DUT takes in nothing for over 5 s under a
 # flood: QEMU's e1000 with no receive buffer (driver unloaded, port down)
 # refuses its hub's frames, the hub holds the peer's instead of dropping
-# them as a wire would, and the peer's virtio queue stays full until the
-# peer reports "peer0: NETDEV WATCHDOG: ... timed out". A reload under a
-# flood on a debug kernel takes that long. Tests that keep the DUT from
+# them as a wire would, and the peer's virtio ring stays full until the
+# peer reports "peer0: NETDEV WATCHDOG: ... timed out" (see _peer_ns_setup
+# for one frame held). A reload under a flood on a debug kernel takes that
+# long. Tests that keep the DUT from
 # receiving for seconds under a flood expect it; the DUT's own watchdog
 # ("eth0: NETDEV WATCHDOG") never matches.
 PEER_TX_STALL='peer[0-9]*: NETDEV WATCHDOG: '
@@ -274,6 +275,19 @@ _peer_ns_setup() {
 		return 1
 	}
 	_p=$(iface_by_mac "$2" virtio_net)
+	# No byte queue limit below 1 MiB on the peer's queues (set before it
+	# leaves this namespace's /sys). QEMU's e1000 refuses frames while it
+	# has no receive buffer (DUT unloaded, down, not yet up), and its hub
+	# then holds the peer's; on 6.12 virtio_net keeps BQL, whose limit
+	# would stop the queue on a frame or two in flight, and the peer
+	# reports a tx timeout ("peer0: NETDEV WATCHDOG") 5 s later. A wire
+	# would have dropped the frames. The minimum counts from the first
+	# completion on (the limit starts at 0): the peer's first frames must
+	# find the DUT up, so net_setup brings the DUT up first. The queue
+	# still stops when the virtio ring is full (a flood: PEER_TX_STALL).
+	for _l in /sys/class/net/"$_p"/queues/tx-*/byte_queue_limits/limit_min; do
+		[ ! -w "$_l" ] || echo 1048576 >"$_l"
+	done
 	ip netns add "$1"
 	ip link set "$_p" netns "$1"
 	nsenter --net="/run/netns/$1" /usr/sbin/ip link set "$_p" name "$3"
@@ -376,10 +390,11 @@ static_neighbours() {
 	in_peer ip neigh replace "$DUT_IP6" lladdr "$_dm" nud permanent dev "$PEER_IF"
 }
 
-# net_setup [DRIVER]: the usual starting point of a suite.
+# net_setup [DRIVER]: the usual starting point of a suite. The DUT first:
+# it takes in the peer's first frames (see _peer_ns_setup).
 net_setup() {
-	peer_setup
 	dut_load "$@"
+	peer_setup
 }
 
 # dut_irqs: interrupts the DUT has raised, summed over the CPUs.

@@ -163,12 +163,17 @@ stats_follows_replace() {
 samples_out() { [ "$(grep -c . /tmp/stats.jsonl)" -ge "$1" ]; }
 check loader_stats_follows_replacement "stats did not follow a replaced program" stats_follows_replace
 
+# The peer paces frames at 1000/s for up to 12 s, to outlast the three
+# 1 s samples however long the loader takes to start (seconds on a debug
+# kernel); stopped once they are out.
 stats_rates() {
 	$L attach "$DUT" drop --mode $LMODE >/dev/null || return 1
-	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 3000 --rate 1000
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 12000 --rate 1000
 	_tx=$BG_PID
-	$L --json stats "$DUT" --interval 1 --count 3 >/tmp/rates.jsonl
-	wait "$_tx"
+	sleep 0.5
+	$L --json stats "$DUT" --interval 1 --count 3 >/tmp/rates.jsonl || { kill "$_tx" 2>/dev/null; return 1; }
+	kill "$_tx" 2>/dev/null || true
+	wait "$_tx" || true
 	$L detach "$DUT" >/dev/null
 	# The last sample's drop rate, from the frames the peer paced at 1000/s.
 	_pps=$(jq -s '.[-1].actions.drop.pps' /tmp/rates.jsonl)

@@ -9,10 +9,12 @@
 # shellcheck source=tests/vm/lib.sh
 . /opt/e1k/tests/vm/lib.sh
 
-peer_setup
-peer2_setup
+# The DUT's ports first: they take in the peers' first frames (lib.sh,
+# _peer_ns_setup).
 dut_load e1k_xdp
 dut2_setup
+peer_setup
+peer2_setup
 ping_all peer 2 "$DUT_IP4"
 ping_all peer2 2 "$DUT2_IP4"
 
