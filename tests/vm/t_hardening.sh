@@ -330,8 +330,9 @@ netpoll_leaves_xdp_slots() {
 	redirect_setup
 	xdp_attach $TOBJ/xdp_t_tx.bpf.o
 	# Netconsole sends the kernel's log buffer first (6.12): take all, and
-	# stop once our messages are in.
-	in_peer_bg "$E1K/bin/e1k-pkt" udp-recv 6666 --count 1000000 --timeout 60000 \
+	# stop once our messages are in (killed below; its 15 min bound is for
+	# a debug kernel, where turning the tracer on took over 4 min).
+	in_peer_bg "$E1K/bin/e1k-pkt" udp-recv 6666 --count 1000000 --timeout 900000 \
 		>/tmp/nc.out 2>/tmp/nc.err
 	_rcv=$BG_PID
 	wait_for 3 grep -q listening /tmp/nc.err || { echo "the peer's receiver did not start" >&2; return 1; }
