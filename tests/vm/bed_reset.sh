@@ -147,6 +147,7 @@ if [ -d $T/events ]; then
 	echo 0 >$T/events/napi/napi_poll/filter
 	echo nop >$T/current_tracer
 	echo >$T/set_graph_function
+	echo >$T/set_ftrace_filter
 	echo >$T/trace
 	echo 1 >$T/tracing_on
 fi

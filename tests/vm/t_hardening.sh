@@ -288,6 +288,12 @@ np_trace_start() {
 	echo >$TR/trace
 	echo netpoll_poll_dev >$TR/set_graph_function ||
 		{ echo "netpoll_poll_dev cannot be traced" >&2; return 1; }
+	# Only netpoll_poll_dev and the returns np_returns looks for get a
+	# hook: with every function in the kernel going through the graph
+	# tracer, a debug kernel (KASAN, lockdep, under TCG) took minutes for
+	# what takes a second.
+	echo 'netpoll_poll_dev xdp_return_frame* page_pool_put*' >$TR/set_ftrace_filter ||
+		{ echo "cannot filter the tracer to netpoll_poll_dev and the XDP/page_pool returns" >&2; return 1; }
 	echo function_graph >$TR/current_tracer
 	echo 'budget == 0' >$TR/events/napi/napi_poll/filter
 	echo 1 >$TR/events/napi/napi_poll/enable
@@ -300,6 +306,7 @@ np_trace_stop() {
 	echo 0 >$TR/events/napi/napi_poll/filter
 	echo nop >$TR/current_tracer
 	echo >$TR/set_graph_function
+	echo >$TR/set_ftrace_filter
 	echo >$TR/trace
 	echo 1 >$TR/tracing_on
 }
