@@ -44,11 +44,12 @@ fi
 # - radix_tree_node: DMA-API debugging tracks each streaming mapping's
 #   cachelines in a radix tree whose nodes it asks for with __GFP_NOWARN;
 #   one it cannot have disables it for good ("cacheline tracking ENOMEM,
-#   dma-debug disabled"). Open maps each rx page: a traced open asked for
-#   330 nodes, and the first run of this suite counted over a hundred
-#   silent points in open (no message, nothing changed, ~7 s of checks
-#   each). The cache also holds the page cache's and IDR's nodes; of the
-#   driver's paths only register_netdev's ifindex allocation uses it.
+#   dma-debug disabled"). Open maps each rx page: a kprobe on
+#   should_failslab saw 330 node allocations during one `ip link set up`,
+#   and a run of this suite counted over a hundred silent points in open
+#   (no message, nothing changed, ~7 s of checks each), which these are
+#   taken to be. The cache also holds the page cache's and IDR's nodes; of
+#   the driver's paths only register_netdev's ifindex allocation uses it.
 # With slub_debug on (vm-run.sh) no cache is merged into another, so each
 # takes the mark.
 unmarked=
