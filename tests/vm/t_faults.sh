@@ -87,8 +87,9 @@ hex() { printf '0x%x' "$1"; }
 # - open and resize: alloc_iova_fast, the IOMMU's address allocator behind
 #   every DMA mapping (one per rx page). It asks with __GFP_NOWARN, so a
 #   failure prints nothing, and on one it flushes its caches and asks
-#   again, so the mapping never fails at a single point: a run saw over a
-#   hundred such silent points in open, each a full check, nothing to see.
+#   again, so the mapping never fails at a single point: each such point
+#   costs a full check (~7 s on the debug kernel) and shows nothing (see
+#   radix_tree_node above for the rest of open's silent points).
 #   (A mapping that fails: the hardening suite's hard_xdp_xmit_map_fail;
 #   an rx page that cannot be mapped is a failed page_pool allocation, the
 #   refill tests below.)
