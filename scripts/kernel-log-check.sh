@@ -19,6 +19,8 @@
 # and its "name ..." line, or a page allocation failure, then "CPU: ...",
 # "Tainted: ...", "Hardware name: ...");
 # nothing else is. The window ends at the next test's mark too.
+# A final dmesg (the guest's, between E1K-DMESG-BEGIN and -END) that does
+# not start at boot fails too: its buffer wrapped and lost records.
 set -euo pipefail
 
 # Extended regular expressions, one report class a line. Words that stand
@@ -80,13 +82,27 @@ BEGIN {
 	na = split(announce, ann, "\n")
 	suite = "boot"; test = "-"; expect = ""; expected_at = -10
 }
-FNR == 1 { suite = "boot"; test = "-"; expect = ""; expected_at = -10; in_dump = 0 }
+FNR == 1 { suite = "boot"; test = "-"; expect = ""; expected_at = -10; in_dump = 0; whole = 0 }
 {
 	sub(/\r$/, "")
 	line = $0
 	# The text after the printk timestamp, if any.
 	text = line
 	sub(/^\[ *[0-9.]+\] /, "", text)
+	# A final dmesg (guest/init writes it between E1K-DMESG-BEGIN and
+	# -END) must start at boot: a buffer that wrapped lost the records
+	# before its first, and with them any report the console did not show.
+	if (FNR == 1 && line ~ /^E1K-DMESG-BEGIN/) { whole = 1; next }
+	if (whole) {
+		whole = 0
+		if (line !~ /^\[ *0\.000000\] /) {
+			printf "[suite ?, test ?] the kernel log buffer wrapped: the final dmesg starts at \"%s\" (raise log_buf_len)\n", line
+			found = 1
+			# What follows is cut from its context (a stack dump,
+			# a window): the console has it whole.
+			nextfile
+		}
+	}
 	# The boot command line names instruments (page_poison=...): no report.
 	if (text ~ /^(Kernel )?[Cc]ommand line:/) next
 	for (i = 1; i <= na; i++)
