@@ -27,9 +27,9 @@ export E1K_KERNEL_ROOT=$tree/e1k-root
 release=$(cat "$tree/include/config/kernel.release")
 # The instruments make the guest several times slower (KASAN checks every
 # access, lockdep every lock, under TCG): the e1000 model's main VM took
-# 34 min here (7-10 under make check), the fault-injection VM, which does
-# the setup paths once per allocation on them, over an hour (probe alone
-# 20 min). A VM gets 2 h.
+# 32-34 min here (7-10 under make check), the fault-injection VM, which
+# does the setup paths once per allocation on them, 34 min (probe alone
+# 18). A VM gets 2 h: a slower machine, not a hang.
 export E1K_VM_TIMEOUT=${E1K_VM_TIMEOUT:-7200}
 echo "=== check-debug on $release ($tree)" >&2
 exec "$here/check.sh" "$release"
