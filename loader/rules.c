@@ -69,19 +69,32 @@ static const char *name_of(const struct name_num *t, size_t n, unsigned int num)
 	return NULL;
 }
 
-/* A decimal or 0x-hex number no larger than @max. */
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+/* Which numbers a word may be: ports, prefix lengths, protocols and ICMP
+ * numbers are decimal (a leading zero is not octal: "dport 022" is port 22);
+ * only EtherTypes, which are written in hex everywhere, may also be 0x-hex. */
+enum num_base { NUM_DECIMAL = 10, NUM_DECIMAL_OR_HEX = 0 };
+
+/* A number no larger than @max, of the bases @base allows. */
+static int parse_uint_base(const char *s, enum num_base base, unsigned long max,
+			   unsigned long *out)
 {
+	bool hex = base == NUM_DECIMAL_OR_HEX && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
 	char *end;
 
-	if (!isdigit((unsigned char)s[0]))
+	if (!(hex ? isxdigit((unsigned char)digits[0]) : isdigit((unsigned char)digits[0])))
 		return -1;
 	errno = 0;
-	*out = strtoul(s, &end, 0);
+	*out = strtoul(digits, &end, hex ? 16 : 10);
 	return (errno || *end || *out > max) ? -1 : 0;
 }
 
-static int lookup(const struct name_num *t, size_t n, const char *s,
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	return parse_uint_base(s, NUM_DECIMAL, max, out);
+}
+
+static int lookup(const struct name_num *t, size_t n, const char *s, enum num_base base,
 		  unsigned long max, unsigned long *out)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -90,7 +103,7 @@ static int lookup(const struct name_num *t, size_t n, const char *s,
 			return 0;
 		}
 	}
-	return parse_uint(s, max, out);
+	return parse_uint_base(s, base, max, out);
 }
 
 /* PREFIX: ADDR[/LEN]; host bits must be zero so the rule means one thing. */
@@ -233,7 +246,7 @@ int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 
 		if (!strcmp(w, "tcp") || !strcmp(w, "udp") || !strcmp(w, "icmp") ||
 		    !strcmp(w, "icmpv6")) {
-			lookup(protocols, COUNT(protocols), w, 255, &v);
+			lookup(protocols, COUNT(protocols), w, NUM_DECIMAL, 255, &v);
 			flag = E1K_MATCH_PROTO;
 			r->proto = (unsigned char)v;
 		} else if (!arg) {
@@ -248,7 +261,7 @@ int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 			i++;
 		} else if (!strcmp(w, "proto")) {
 			flag = E1K_MATCH_PROTO;
-			if (lookup(protocols, COUNT(protocols), arg, 255, &v))
+			if (lookup(protocols, COUNT(protocols), arg, NUM_DECIMAL, 255, &v))
 				return fail(err, errlen, "unknown protocol '%s'", arg);
 			r->proto = (unsigned char)v;
 			i++;
@@ -265,8 +278,8 @@ int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 			if (!(r->flags & E1K_MATCH_PROTO))
 				return fail(err, errlen, "'type' needs icmp or icmpv6 first");
 			if (r->proto == IPPROTO_ICMPV6_NUM ?
-				    lookup(icmp6_types, COUNT(icmp6_types), arg, 255, &v) :
-				    lookup(icmp4_types, COUNT(icmp4_types), arg, 255, &v))
+				    lookup(icmp6_types, COUNT(icmp6_types), arg, NUM_DECIMAL, 255, &v) :
+				    lookup(icmp4_types, COUNT(icmp4_types), arg, NUM_DECIMAL, 255, &v))
 				return fail(err, errlen, "unknown ICMP type '%s'", arg);
 			r->icmp_type = (unsigned char)v;
 			i++;
@@ -278,7 +291,7 @@ int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 			i++;
 		} else if (!strcmp(w, "ethertype")) {
 			flag = E1K_MATCH_ETHERTYPE;
-			if (lookup(ethertypes, COUNT(ethertypes), arg, 0xffff, &v))
+			if (lookup(ethertypes, COUNT(ethertypes), arg, NUM_DECIMAL_OR_HEX, 0xffff, &v))
 				return fail(err, errlen, "unknown ethertype '%s'", arg);
 			r->ethertype = (unsigned short)v;
 			i++;

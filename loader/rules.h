@@ -10,6 +10,8 @@
  *           | sport PORT[-PORT] | dport PORT[-PORT]
  *           | type ICMPTYPE | code NUMBER       (after icmp or icmpv6)
  *           | ethertype ipv4|ipv6|arp|vlan|qinq|NUMBER
+ *   NUMBER, PORT, LEN: decimal (a leading zero is not octal); an EtherType
+ *   NUMBER may also be 0x-hex.
  *   and the two settings:
  *           policy allow|deny                   (frames no rule matches)
  *           unclassified rules|allow|deny       (frames the parser cannot

@@ -247,6 +247,12 @@ int main(void)
 		    "deny src fd00::/8 dst fd11::1/128 udp");
 	expect_rule("match_all", "deny", "deny");
 	expect_rule("zero_prefix", "allow src 0.0.0.0/0", "allow src 0.0.0.0/0");
+	/* Numbers are decimal: a leading zero is not octal (022 was port 18). */
+	expect_rule("decimal_port_leading_zero", "deny udp dport 022", "deny udp dport 22");
+	expect_rule("decimal_prefix_leading_zero", "deny src 10.0.0.0/010",
+		    "deny src 10.0.0.0/10");
+	expect_rule("decimal_proto_leading_zero", "deny proto 017", "deny udp");
+	expect_rule("decimal_code_leading_zero", "deny icmp code 010", "deny icmp code 10");
 	test_fields();
 	test_trie_plan();
 
@@ -261,6 +267,9 @@ int main(void)
 	expect_error("bad_port", "deny udp dport 70000", "bad port");
 	expect_error("reversed_range", "deny udp dport 90-80", "bad port");
 	expect_error("port_not_number", "deny udp dport dns", "bad port");
+	expect_error("port_not_hex", "deny udp dport 0x16", "bad port");
+	expect_error("prefix_len_not_hex", "deny src 10.0.0.0/0x8", "prefix length");
+	expect_error("code_not_hex", "deny icmp code 0x1", "bad ICMP code");
 	expect_error("ports_need_tcp_udp", "deny icmp dport 80", "ports need tcp or udp");
 	expect_error("type_needs_icmp", "deny type echo-request", "need");
 	expect_error("type_unknown", "deny icmp type ping", "unknown ICMP type");
