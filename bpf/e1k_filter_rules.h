@@ -89,8 +89,10 @@ static inline int e1k_all_zero(const void *p, size_t n)
 }
 
 /*
- * NULL if r is a valid, canonical rule (active or not), else why not. A
- * rule with flags == 0 (an empty slot) is valid.
+ * NULL if r is a valid, canonical rule (active or not), else why not, in
+ * words an operator can act on. A rule with flags == 0 (an empty slot) is
+ * valid. The one validator: the loader's parser ends with it and the loader
+ * calls it before every write of a rule.
  */
 static inline const char *e1k_rule_check(const struct e1k_filter_rule *r)
 {
@@ -159,17 +161,24 @@ static inline const char *e1k_rule_check(const struct e1k_filter_rule *r)
 	if (!(f & E1K_MATCH_ICMP_CODE) && r->icmp_code)
 		return "ICMP code set without E1K_MATCH_ICMP_CODE";
 
-	/* Combinations that could never match are mistakes, not rules. */
+	/* Combinations that could never match, or that would match something
+	 * else than they say, are mistakes, not rules. */
 	if ((f & (E1K_MATCH_SPORT | E1K_MATCH_DPORT)) && (f & E1K_MATCH_PROTO) &&
 	    r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
-		return "ports need protocol tcp or udp";
+		return "ports need tcp or udp (or no protocol: both)";
 	if ((f & (E1K_MATCH_ICMP_TYPE | E1K_MATCH_ICMP_CODE)) &&
-	    (f & E1K_MATCH_PROTO) && r->proto != IPPROTO_ICMP &&
-	    r->proto != IPPROTO_ICMPV6)
-		return "ICMP type/code need protocol icmp or icmpv6";
+	    (!(f & E1K_MATCH_PROTO) ||
+	     (r->proto != IPPROTO_ICMP && r->proto != IPPROTO_ICMPV6)))
+		return "'type' and 'code' need icmp or icmpv6 first";
 	if ((f & (E1K_MATCH_SPORT | E1K_MATCH_DPORT)) &&
 	    (f & (E1K_MATCH_ICMP_TYPE | E1K_MATCH_ICMP_CODE)))
 		return "ports and ICMP type/code exclude each other";
+	if ((f & E1K_MATCH_PROTO) && r->proto == IPPROTO_ICMP &&
+	    r->family == E1K_FAMILY_IPV6)
+		return "icmp is IPv4's; use icmpv6 with IPv6 prefixes";
+	if ((f & E1K_MATCH_PROTO) && r->proto == IPPROTO_ICMPV6 &&
+	    r->family == E1K_FAMILY_IPV4)
+		return "icmpv6 is IPv6's; use icmp with IPv4 prefixes";
 	return NULL;
 }
 

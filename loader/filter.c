@@ -235,6 +235,13 @@ static int sync_tries(const struct filter_maps *m, const struct e1k_filter_rule 
 
 static int write_rule(const struct filter_maps *m, uint32_t slot, const struct e1k_filter_rule *r)
 {
+	const char *why = e1k_rule_check(r);
+
+	/* The one validator, before every write: whatever path built @r. */
+	if (why) {
+		err_msg("filter", "refusing to write rule %u: %s", slot, why);
+		return -EINVAL;
+	}
 	if (bpf_map_update_elem(m->rules, &slot, r, BPF_ANY)) {
 		err_msg("filter", "writing rule %u: %s", slot, strerror(errno));
 		return -errno;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The filter's rule grammar: words <-> struct e1k_filter_rule (see rules.h). */
 #include "rules.h"
+#include "../bpf/e1k_filter_rules.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -11,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IPPROTO_ICMPV6_NUM 58
-
 struct name_num {
 	const char *name;
 	unsigned int num;
@@ -20,7 +19,7 @@ struct name_num {
 
 static const struct name_num protocols[] = {
 	{ "icmp", IPPROTO_ICMP }, { "tcp", IPPROTO_TCP }, { "udp", IPPROTO_UDP },
-	{ "icmpv6", IPPROTO_ICMPV6_NUM }, { "gre", 47 }, { "esp", 50 },
+	{ "icmpv6", IPPROTO_ICMPV6 }, { "gre", 47 }, { "esp", 50 },
 	{ "ah", 51 }, { "sctp", 132 },
 };
 
@@ -199,28 +198,11 @@ static int parse_setting(int argc, char *const argv[], struct parsed_rule *out,
 	return 0;
 }
 
-/* Once every word is read: the combinations that cannot mean anything. */
-static int check_rule(const struct e1k_filter_rule *r, char *err, size_t errlen)
-{
-	bool icmp_match = r->flags & (E1K_MATCH_ICMP_TYPE | E1K_MATCH_ICMP_CODE);
-	bool ports = r->flags & (E1K_MATCH_SPORT | E1K_MATCH_DPORT);
-	bool proto = r->flags & E1K_MATCH_PROTO;
-
-	if (icmp_match && (!proto || (r->proto != IPPROTO_ICMP && r->proto != IPPROTO_ICMPV6_NUM)))
-		return fail(err, errlen, "'type' and 'code' need icmp or icmpv6 first");
-	if (ports && proto && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
-		return fail(err, errlen, "ports need tcp or udp (or no protocol: both)");
-	if (proto && r->proto == IPPROTO_ICMP && r->family == E1K_FAMILY_IPV6)
-		return fail(err, errlen, "icmp is IPv4's; use icmpv6 with IPv6 prefixes");
-	if (proto && r->proto == IPPROTO_ICMPV6_NUM && r->family == E1K_FAMILY_IPV4)
-		return fail(err, errlen, "icmpv6 is IPv6's; use icmp with IPv4 prefixes");
-	return 0;
-}
-
 int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 	       char *err, size_t errlen)
 {
-	struct e1k_filter_rule *r = &out->rule;
+	struct e1k_filter_rule *r = &out->rule, active;
+	const char *why;
 	unsigned long v;
 
 	memset(out, 0, sizeof(*out));
@@ -277,7 +259,7 @@ int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 			flag = E1K_MATCH_ICMP_TYPE;
 			if (!(r->flags & E1K_MATCH_PROTO))
 				return fail(err, errlen, "'type' needs icmp or icmpv6 first");
-			if (r->proto == IPPROTO_ICMPV6_NUM ?
+			if (r->proto == IPPROTO_ICMPV6 ?
 				    lookup(icmp6_types, COUNT(icmp6_types), arg, NUM_DECIMAL, 255, &v) :
 				    lookup(icmp4_types, COUNT(icmp4_types), arg, NUM_DECIMAL, 255, &v))
 				return fail(err, errlen, "unknown ICMP type '%s'", arg);
@@ -302,7 +284,12 @@ int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 			return fail(err, errlen, "'%s' given twice", w);
 		r->flags |= flag;
 	}
-	return check_rule(r, err, errlen);
+	/* Once every word is read: the combinations that cannot mean anything,
+	 * judged by the validator every write goes through. */
+	active = *r;
+	active.flags |= E1K_RULE_ACTIVE;
+	why = e1k_rule_check(&active);
+	return why ? fail(err, errlen, "%s", why) : 0;
 }
 
 static void appendf(char *buf, size_t len, const char *fmt, ...)
@@ -372,7 +359,7 @@ void rule_format(const struct e1k_filter_rule *r, char *buf, size_t len)
 	if (r->flags & E1K_MATCH_DPORT)
 		append_ports(buf, len, "dport", r->dport_min, r->dport_max);
 	if (r->flags & E1K_MATCH_ICMP_TYPE) {
-		name = r->proto == IPPROTO_ICMPV6_NUM ?
+		name = r->proto == IPPROTO_ICMPV6 ?
 			       name_of(icmp6_types, COUNT(icmp6_types), r->icmp_type) :
 			       name_of(icmp4_types, COUNT(icmp4_types), r->icmp_type);
 		if (name)

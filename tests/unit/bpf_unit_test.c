@@ -1452,12 +1452,14 @@ static void t_filter_rules(void)
 
 	memset(&s, 0, sizeof(s));
 	r = slot(&s, 8, E1K_ACTION_DROP);
+	r_proto(r, 1);
 	r->flags |= E1K_MATCH_ICMP_TYPE | E1K_MATCH_ICMP_CODE;
 	r->icmp_type = 3;
 	r->icmp_code = 4;
 	memset(&c, 0, sizeof(c));
 	a = spec4(1); a.icmp_type = 3; a.icmp_code = 4; c.hit[c.nhit++] = a;
-	a = spec6(58); a.icmp_type = 3; a.icmp_code = 4; c.hit[c.nhit++] = a;
+	/* type and code name ICMPv4's numbers: ICMPv6 3/4 is another message */
+	a = spec6(58); a.icmp_type = 3; a.icmp_code = 4; c.miss[c.nmiss++] = a;
 	a = spec4(1); a.icmp_type = 3; a.icmp_code = 3; c.miss[c.nmiss++] = a;
 	a = spec4(6); a.sport = 0x0304; c.miss[c.nmiss++] = a;
 	filter_rule_test("filter_rule_icmp_type_code", &s, 8, XDP_DROP, &c);

@@ -272,6 +272,8 @@ int main(void)
 	expect_error("code_not_hex", "deny icmp code 0x1", "bad ICMP code");
 	expect_error("ports_need_tcp_udp", "deny icmp dport 80", "ports need tcp or udp");
 	expect_error("type_needs_icmp", "deny type echo-request", "need");
+	expect_error("code_needs_icmp", "deny code 3", "need icmp or icmpv6");
+	expect_error("code_needs_icmp_not_udp", "deny udp code 3", "need icmp or icmpv6");
 	expect_error("type_unknown", "deny icmp type ping", "unknown ICMP type");
 	expect_error("code_range", "deny icmp code 256", "bad ICMP code");
 	expect_error("icmp_with_v6", "deny icmp src fd00::/8", "icmpv6");

@@ -96,6 +96,13 @@ static void t_rule_check(void)
 	r.flags |= E1K_MATCH_SPORT;
 	r.sport_max = 5;
 	TCHECK(&t, e1k_rule_check(&r), "icmp type with ports must be rejected");
+	r.flags &= ~(E1K_MATCH_SPORT | E1K_MATCH_PROTO);
+	r.sport_max = 0;
+	r.proto = 0;
+	TCHECK(&t, e1k_rule_check(&r), "ICMP type without a protocol must be rejected");
+	r = rule4(E1K_MATCH_PROTO, "10.0.0.0", 8);
+	r.proto = IPPROTO_ICMPV6;
+	TCHECK(&t, e1k_rule_check(&r), "icmpv6 with an IPv4 prefix must be rejected");
 	memset(&r, 0, sizeof(r));
 	r.flags = E1K_RULE_ACTIVE | E1K_MATCH_DST;
 	r.action = E1K_ACTION_DROP;
