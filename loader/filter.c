@@ -66,7 +66,14 @@ static void close_maps(struct filter_maps *m)
 	}
 }
 
-/* The filter's maps, from the program attached to @ifname. */
+static int open_map(uint32_t prog_id, const struct map_layout *want, int *fd)
+{
+	*fd = attached_map_fd("filter", prog_id, want, false);
+	return *fd < 0 ? *fd : 0;
+}
+
+/* The filter's maps, from the program attached to @ifname, each of the
+ * layout this loader was built for. */
 static int open_maps(const char *ifname, struct filter_maps *m)
 {
 	struct xdp_attached att;
@@ -86,19 +93,19 @@ static int open_maps(const char *ifname, struct filter_maps *m)
 			" attach %s filter)", ifname, ifname);
 		return -ENOENT;
 	}
-	m->rules = attached_map_fd(att.prog_id, E1K_MAP_FILTER_RULES, false);
-	m->cfg = attached_map_fd(att.prog_id, E1K_MAP_FILTER_CFG, false);
-	m->hits = attached_map_fd(att.prog_id, E1K_MAP_FILTER_HITS, false);
-	for (int t = 0; t < E1K_TRIE_COUNT; t++)
-		m->trie[t] = attached_map_fd(att.prog_id, e1k_trie_map_name(t), false);
-	if (m->rules < 0 || m->cfg < 0 || m->hits < 0 || m->trie[0] < 0 || m->trie[1] < 0 ||
-	    m->trie[2] < 0 || m->trie[3] < 0) {
+	err = open_map(att.prog_id, &layout_filter_rules, &m->rules);
+	if (!err)
+		err = open_map(att.prog_id, &layout_filter_cfg, &m->cfg);
+	if (!err)
+		err = open_map(att.prog_id, &layout_filter_hits, &m->hits);
+	for (int t = 0; t < E1K_TRIE_COUNT && !err; t++)
+		err = open_map(att.prog_id, &layout_filter_trie[t], &m->trie[t]);
+	if (err == -ENOENT)
 		err_msg("filter", "%s: the attached program (id %u) is not the e1k filter", ifname,
 			att.prog_id);
+	if (err)
 		close_maps(m);
-		return -ENOENT;
-	}
-	return 0;
+	return err;
 }
 
 static int read_rules(const struct filter_maps *m, struct e1k_filter_rule *rules)

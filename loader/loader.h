@@ -9,6 +9,7 @@
 
 #define PROG_NAME "e1k-xdp-loader"
 #include "../bpf/e1k_xdp_maps.h"
+#include "layout.h"
 
 /* Where iproute2 pins LIBBPF_PIN_BY_NAME maps; we use the same root so the
  * maps are shared whoever attached the program. */
@@ -52,10 +53,13 @@ struct xdp_attached {
 int xdp_attached_query(int ifindex, struct xdp_attached *out);
 const char *xdp_mode_name(enum xdp_attach_mode mode);
 
-/* Find a map of the attached program by name (or, with @suffix, by the end
- * of its name): the pin under PIN_ROOT when it belongs to that program, else
- * through the program's own map ids. Returns a map fd (caller closes) or a
- * negative errno. */
-int attached_map_fd(uint32_t prog_id, const char *map_name, bool suffix);
+/* Find a map of the attached program by @want's name (or, with @suffix, by
+ * the end of its name): the pin under PIN_ROOT when it belongs to that
+ * program, else through the program's own map ids; then check it has
+ * @want's layout. Returns a map fd (caller closes), -ENOENT when there is no
+ * such map (nothing printed), -EPROTO when its layout is another (the
+ * reason printed), or another negative errno (printed). */
+int attached_map_fd(const char *cmd, uint32_t prog_id, const struct map_layout *want,
+		    bool suffix);
 
 #endif

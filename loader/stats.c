@@ -83,12 +83,12 @@ static int take_sample(const char *ifname, int ifindex, struct sample *s)
 		err_msg("stats", "%s has no XDP program attached", ifname);
 		return -ENOENT;
 	}
-	fd = attached_map_fd(att.prog_id, E1K_STATS_SUFFIX, true);
-	if (fd < 0) {
+	fd = attached_map_fd("stats", att.prog_id, &layout_stats, true);
+	if (fd == -ENOENT)
 		err_msg("stats", "%s: program %u has no '*%s' map (not one of ours?)",
 			ifname, att.prog_id, E1K_STATS_SUFFIX);
-		return -ENOENT;
-	}
+	if (fd < 0)
+		return fd;
 	s->prog_id = att.prog_id;
 	s->t = now_s();
 	s->ncpus = libbpf_num_possible_cpus();

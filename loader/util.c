@@ -212,7 +212,8 @@ static bool name_matches(const char *name, const char *want, bool suffix)
 	return n >= w && !strcmp(name + n - w, want);
 }
 
-int attached_map_fd(uint32_t prog_id, const char *map_name, bool suffix)
+/* Find the map; no layout check yet. */
+static int find_attached_map(uint32_t prog_id, const char *map_name, bool suffix)
 {
 	struct bpf_prog_info pinfo = {};
 	uint32_t plen = sizeof(pinfo), ids[64];
@@ -255,4 +256,32 @@ int attached_map_fd(uint32_t prog_id, const char *map_name, bool suffix)
 out:
 	close(pfd);
 	return err;
+}
+
+int attached_map_fd(const char *cmd, uint32_t prog_id, const struct map_layout *want,
+		    bool suffix)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+	struct map_layout have;
+	char why[512];
+	int fd = find_attached_map(prog_id, want->name, suffix);
+
+	if (fd < 0)
+		return fd;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		int err = -errno;
+
+		err_msg(cmd, "map %s of program %u: %s", want->name, prog_id, strerror(-err));
+		close(fd);
+		return err;
+	}
+	have = (struct map_layout){ info.name, info.type, info.key_size, info.value_size,
+				    info.max_entries };
+	if (layout_compare(info.name, &have, want, why, sizeof(why))) {
+		err_msg(cmd, "%s", why);
+		close(fd);
+		return -EPROTO;
+	}
+	return fd;
 }

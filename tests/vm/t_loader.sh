@@ -194,6 +194,33 @@ stats_not_ours() {
 }
 check loader_stats_foreign_program "a program without our maps was not refused clearly" stats_not_ours
 
+# Maps with our names in other layouts (tests/bpf/xdp_t_layouts.bpf.c): an
+# ARRAY rx_stats of 512-byte values made `stats` abort in malloc, and `filter
+# add` wrote our rule into a longer one. Each command must refuse the map by
+# its layout, exit 1, and write nothing.
+# layout_refused CMD...: exit 1 and the layout sentence on stderr.
+layout_refused() {
+	_rc=0
+	"$@" >/tmp/out 2>/tmp/err || _rc=$?
+	[ "$_rc" -eq 1 ] || { echo "'$*': exit $_rc, want 1 ($(head -c 200 /tmp/err))" >&2; return 1; }
+	grep -q "has layout .*, expected .*remove its pins" /tmp/err ||
+		{ echo "'$*': stderr: $(head -c 300 /tmp/err)" >&2; return 1; }
+}
+foreign_layouts() {
+	ip link set dev "$DUT" "$(xdp_mode)" obj "$TOBJ/xdp_t_layouts.bpf.o" sec xdp
+	_ok=0
+	layout_refused $L stats "$DUT" && layout_refused $L filter list "$DUT" &&
+		layout_refused $L filter add "$DUT" deny src 10.12.0.0/16 &&
+		layout_refused $L filter flush "$DUT" && _ok=1
+	# The rules map of the foreign program is still all zeroes.
+	_written=$(bpftool -j map dump name e1k_filt_rules |
+		/usr/bin/jq '[.[].value[] | select(. != "0x00")] | length')
+	ip link set dev "$DUT" "$(xdp_mode)" off
+	[ "$_ok" = 1 ] || return 1
+	[ "$_written" = 0 ] || { echo "the foreign rules map was written: $_written nonzero fields" >&2; return 1; }
+}
+check loader_foreign_layouts_refused "a map of another layout was read or written" foreign_layouts
+
 # --- filter -----------------------------------------------------------------
 expect_rc filter_no_program 1 "no XDP program" $L filter list "$DUT"
 $L attach "$DUT" drop --mode $LMODE >/dev/null
