@@ -498,7 +498,7 @@ int cmd_filter(int argc, char **argv)
 	struct parsed_rule p;
 	char err_text[256];
 	const char *sub, *ifname;
-	int err;
+	int err, lock;
 
 	if (argc < 1 || is_help(argv[0])) {
 		filter_usage(argc < 1 ? stderr : stdout);
@@ -535,8 +535,16 @@ int cmd_filter(int argc, char **argv)
 	}
 	if (require_root("filter"))
 		return EXIT_FAIL;
-	if (open_maps(ifname, &m))
+	/* Each mutation reads the whole rule table, plans and writes: without
+	 * the lock two at once lose rules, or leave a listed deny rule whose
+	 * trie bits the other removed. */
+	lock = pin_root_lock("filter", strcmp(sub, "list") != 0);
+	if (lock < 0)
 		return EXIT_FAIL;
+	if (open_maps(ifname, &m)) {
+		close(lock);
+		return EXIT_FAIL;
+	}
 	if (!strcmp(sub, "add"))
 		err = filter_add(&m, &p);
 	else if (!strcmp(sub, "del"))
@@ -546,6 +554,7 @@ int cmd_filter(int argc, char **argv)
 	else
 		err = filter_list(&m, ifname);
 	close_maps(&m);
+	close(lock);
 	if (err == -EINVAL)
 		return EXIT_USAGE;
 	return err ? EXIT_FAIL : EXIT_OK;

@@ -44,6 +44,13 @@ void set_libbpf_logging(void);
 /* strerror() that also knows libbpf's own error codes (4000 and up). */
 const char *bpf_strerror(int err);
 
+/* Every command that changes the filter's rules or what is pinned holds an
+ * exclusive flock on PIN_ROOT (as xdp-tools locks its bpffs directory), and
+ * a reading command a shared one, so two commands never interleave their
+ * map updates. Waits up to 30 s for another command; returns the lock's fd
+ * (closing it unlocks) or a negative errno with the reason printed. */
+int pin_root_lock(const char *cmd, bool exclusive);
+
 /* What is attached to an interface (util.c). */
 enum xdp_attach_mode { XDP_MODE_NONE, XDP_MODE_NATIVE, XDP_MODE_SKB, XDP_MODE_HW };
 struct xdp_attached {

@@ -4,12 +4,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct global_opts g_opts;
@@ -23,6 +26,45 @@ void err_msg(const char *cmd, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* How long a command waits for another to release the pin root lock. */
+#define LOCK_WAIT_MS 30000
+
+int pin_root_lock(const char *cmd, bool exclusive)
+{
+	static const char *const dirs[] = { "/sys/fs/bpf/tc", PIN_ROOT };
+	int fd, waited = 0;
+
+	/* iproute2 creates the directory on its first pin; so do we. */
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (mkdir(dirs[i], 0700) && errno != EEXIST) {
+			err_msg(cmd, "cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)",
+				dirs[i], strerror(errno));
+			return -errno;
+		}
+	}
+	fd = open(PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err_msg(cmd, "cannot open %s: %s", PIN_ROOT, strerror(errno));
+		return -errno;
+	}
+	while (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB)) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			err_msg(cmd, "cannot lock %s: %s", PIN_ROOT, strerror(errno));
+			close(fd);
+			return -errno;
+		}
+		if (waited >= LOCK_WAIT_MS) {
+			err_msg(cmd, "another command has held %s locked for %d s: giving up",
+				PIN_ROOT, LOCK_WAIT_MS / 1000);
+			close(fd);
+			return -EBUSY;
+		}
+		usleep(10 * 1000);
+		waited += 10;
+	}
+	return fd;
 }
 
 bool is_help(const char *arg)

@@ -294,6 +294,38 @@ flush_all() {
 		[ "$(rules_json | jq '.rules | length')" -eq 0 ] && pings_ok
 }
 check filter_flush "flush left rules or traffic blocked" flush_all
+
+# 40 adds at once, beside 20 add-then-delete pairs at once: every command
+# must succeed, the list must be exactly the 40 (without the lock, 1-7 were
+# lost per round, and a listed deny rule could let its frames through), and
+# one crafted frame from each prefix must be denied by its own rule, while
+# the frames of the deleted prefixes pass.
+conc_add() { $L filter add "$DUT" deny src "10.$1.0.0/16" >/dev/null 2>"/tmp/conc.$1" || echo "$1" >>/tmp/conc.failed; }
+conc_pair() { conc_add "$1" && { $L filter del "$DUT" deny src "10.$1.0.0/16" >/dev/null 2>>"/tmp/conc.$1" || echo "$1" >>/tmp/conc.failed; }; }
+from_prefix() {
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(pkt build --dst-mac "$(mac_of "$DUT")" \
+		--src-mac "$(peer_mac)" --src-ip "10.$1.1.1" --dst-ip "$DUT_IP4" --payload 16)"
+}
+rule_hits_reach() { [ "$(rules_json | jq '[.rules[].packets] | add // 0')" -ge "$1" ]; }
+concurrent_mutations() {
+	rm -f /tmp/conc.failed
+	for _i in $(seq 20 59); do conc_add "$_i" & done
+	for _i in $(seq 60 79); do conc_pair "$_i" & done
+	wait
+	[ ! -s /tmp/conc.failed ] || { echo "commands failed for 10.X: $(tr '\n' ' ' </tmp/conc.failed) ($(cat "/tmp/conc.$(head -n1 /tmp/conc.failed)"))" >&2; return 1; }
+	_want=$(for _i in $(seq 20 59); do echo "deny src 10.$_i.0.0/16"; done | sort | tr '\n' ';')
+	_have=$(rules_json | jq -r '.rules[].rule' | sort | tr '\n' ';')
+	[ "$_have" = "$_want" ] || { echo "listed: $_have" >&2; return 1; }
+	_d0=$(rules_json | jq .default_hits.packets)
+	for _i in $(seq 20 79); do from_prefix "$_i" || return 1; done
+	wait_for 5 rule_hits_reach 40 || true
+	_bad=$(rules_json | jq -r '[.rules[] | select(.packets != 1) | "\(.rule): \(.packets)"] | join(", ")')
+	[ -z "$_bad" ] || { echo "rules that did not deny exactly their one frame: $_bad" >&2; return 1; }
+	_d=$(($(rules_json | jq .default_hits.packets) - _d0))
+	[ "$_d" -ge 20 ] || { echo "the deleted prefixes' frames: $_d passed by the default policy, want 20" >&2; return 1; }
+	$L filter flush "$DUT" >/dev/null
+}
+check filter_concurrent_mutations "concurrent filter commands lost or broke a rule" concurrent_mutations
 $L filter list "$DUT" >&2
 $L detach "$DUT" >/dev/null
 
