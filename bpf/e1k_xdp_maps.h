@@ -185,16 +185,22 @@ struct e1k_addr6 {
  * UDP 8 / ICMP 8 bytes), more than E1K_VLAN_MAX tags, IPv4 with a bad
  * version/IHL/total length, non-first fragments (no L4 header), IPv6 with a
  * deeper extension header chain than E1K_IPV6_MAX_EXT or headers beyond
- * E1K_PARSE_MAX_OFF bytes. They follow cfg.unclass_policy:
- *   E1K_UNCLASS_RULES (default, 0 = unset): evaluated against the rules, but
- *     a constraint on a field the frame does not show counts as MATCHING for
- *     a drop rule and as NOT matching for a pass rule. A drop rule that
- *     could match therefore always drops; a pass rule never lets such a frame
- *     through on a field it cannot see; then the default policy. With no
- *     drop rules, unclassifiable frames follow the default policy (so the
- *     filter with no rules breaks nothing, fragments included).
- *   E1K_UNCLASS_DROP: always XDP_DROP.   E1K_UNCLASS_PASS: always XDP_PASS
- *     (rules not consulted: the admin's explicit choice).
+ * E1K_PARSE_MAX_OFF bytes. They are evaluated against the rules like every
+ * frame, and a rule whose every constraint the frame shows and meets
+ * matches it for certain and decides, whatever the setting below (a denied
+ * source address behind too many extension headers is still denied). A rule
+ * with a constraint on a field the frame does not show (and no constraint
+ * it fails) MAY match; cfg.unclass_policy resolves that uncertainty:
+ *   E1K_UNCLASS_RULES (default, 0 = unset, or any unknown value): fail
+ *     closed. A drop rule that may match drops; a pass rule that may match
+ *     is passed over (it never lets a frame through on a field it cannot
+ *     see). No rule decided: the default policy. With no drop rules,
+ *     unclassifiable frames follow the default policy (so the filter with no
+ *     rules breaks nothing, fragments included).
+ *   E1K_UNCLASS_DROP: as RULES, but when no rule decided: XDP_DROP.
+ *   E1K_UNCLASS_PASS: the reverse: a pass rule that may match passes, a
+ *     drop rule that may match is passed over; no rule decided: XDP_PASS.
+ *   A frame the setting decided (no rule did) counts in no rule's hits.
  * A frame whose every header is present is never "unclassifiable" because of
  * what it carries: ARP, unknown EtherTypes, unknown IP protocols, ESP,
  * IPv6 "no next header" are classified (ports/ICMP constraints simply do not

@@ -229,7 +229,7 @@ _Static_assert((E1K_FILTER_MAX_RULES & (E1K_FILTER_MAX_RULES - 1)) == 0 &&
 	       "the walk's result packs the slot below E1K_WALK_PASS");
 
 __attribute__((noinline)) int e1k_rule_walk(__u64 pw_a, __u64 pw_b, __u64 srcm,
-					    __u64 dstm)
+					    __u64 dstm, __u64 maybe_passes)
 {
 	__u32 i;
 
@@ -250,9 +250,13 @@ __attribute__((noinline)) int e1k_rule_walk(__u64 pw_a, __u64 pw_b, __u64 srcm,
 				   ((srcm >> i) & 1) | ((dstm >> i) & 1) << 1);
 		if (m == E1K_M_NO)
 			continue;
-		/* MAYBE: fail closed. A deny that might apply applies; an
-		 * allow that might not apply does not. */
-		if (m == E1K_M_MAYBE && r->action == E1K_ACTION_PASS)
+		/* MAYBE (only for an unclassifiable frame): the unclassified
+		 * setting resolves it. Fail closed (rules, deny): a deny that
+		 * might apply applies, an allow that might not does not.
+		 * "allow" (maybe_passes): the reverse. A rule that definitely
+		 * matches (YES) decides whatever the setting. */
+		if (m == E1K_M_MAYBE &&
+		    (r->action == E1K_ACTION_PASS) != (maybe_passes != 0))
 			continue;
 		return (int)i | (r->action == E1K_ACTION_PASS ? E1K_WALK_PASS : 0);
 	}
@@ -299,7 +303,7 @@ int e1k_filter(struct xdp_md *ctx)
 	__u8 def_policy = E1K_ACTION_UNSET, uc_policy = E1K_UNCLASS_UNSET;
 	struct e1k_filter_frame f = {};
 	__u32 zero = 0;
-	int act, res;
+	int act, res, unclass;
 
 	cfg = bpf_map_lookup_elem(&e1k_filt_cfg, &zero);
 	if (cfg) {
@@ -307,24 +311,27 @@ int e1k_filter(struct xdp_md *ctx)
 		uc_policy = cfg->unclass_policy;
 	}
 
-	if (e1k_filter_classify(ctx, &f)) {
+	/* An unclassifiable frame still meets the rules first: a rule that
+	 * definitely matches it (a denied source address behind nine IPv6
+	 * extension headers) decides; the unclassified setting only resolves
+	 * what is uncertain, in the walk and when no rule decided. */
+	unclass = e1k_filter_classify(ctx, &f) != 0;
+	if (unclass)
 		e1k_hit(E1K_FILTER_HIT_UNCLASS, len);
-		if (uc_policy == E1K_UNCLASS_PASS) {
-			act = XDP_PASS;
-			goto out;
-		}
-		if (uc_policy == E1K_UNCLASS_DROP) {
-			act = XDP_DROP;
-			goto out;
-		}
-		/* E1K_UNCLASS_RULES, unset or unknown: the conservative rule
-		 * walk below (the packed .known limits what can match). */
-	}
 
-	res = e1k_rule_walk(f.w.a, f.w.b, f.srcm, f.dstm);
+	res = e1k_rule_walk(f.w.a, f.w.b, f.srcm, f.dstm,
+			    unclass && uc_policy == E1K_UNCLASS_PASS);
 	if (res >= 0) {
 		e1k_hit(res & (E1K_FILTER_MAX_RULES - 1), len);
 		act = (res & E1K_WALK_PASS) ? XDP_PASS : XDP_DROP;
+		goto out;
+	}
+	if (unclass && uc_policy == E1K_UNCLASS_PASS) {
+		act = XDP_PASS;
+		goto out;
+	}
+	if (unclass && uc_policy == E1K_UNCLASS_DROP) {
+		act = XDP_DROP;
 		goto out;
 	}
 

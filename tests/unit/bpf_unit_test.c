@@ -1795,6 +1795,103 @@ static void t_filter_unclassified(void)
 	}
 }
 
+/*
+ * A rule that definitely matches an unclassifiable frame decides, whatever
+ * the unclassified setting: "unclassified allow" let a UDP datagram from a
+ * denied IPv6 prefix behind 9 destination options headers, and a SYN from a
+ * denied IPv4 prefix in tiny fragments, reach sockets. The setting only
+ * resolves what is uncertain: with "allow" a deny rule on the port of a
+ * non-first fragment is passed over, and frames no rule decides pass; with
+ * "deny" an allow rule whose source the frame shows still passes it.
+ */
+static void t_filter_unclassified_definite(void)
+{
+	struct fspec v6deep = spec6(17), v4tiny = spec4(6), v4later = spec4(6);
+	struct {
+		const char *what;
+		struct fspec *f;
+		int from_denied, want;
+	} cases[] = {
+		{ "v6 9 ext headers from the denied prefix", &v6deep, 1, XDP_DROP },
+		{ "v4 tiny first fragment from the denied prefix", &v4tiny, 1, XDP_DROP },
+		{ "v4 later fragment from the denied prefix", &v4later, 1, XDP_DROP },
+		{ "v6 9 ext headers from elsewhere", &v6deep, 0, XDP_PASS },
+		{ "v4 tiny first fragment from elsewhere", &v4tiny, 0, XDP_PASS },
+		{ "v4 later fragment from elsewhere", &v4later, 0, XDP_PASS },
+	};
+	struct tcase t = { "" };
+	struct e1k_filter_rule *r;
+	struct fset s;
+	struct fexp x;
+
+	for (int i = 0; i < 9; i++)
+		add_ext(&v6deep, 60, 0, 0);
+	v4tiny.dport = 22;
+	v4tiny.frag = 0x2000;
+	v4tiny.payload = 0;
+	v4tiny.l4_cut = 8;
+	v4later.frag = 0x0004;
+
+	memset(&s, 0, sizeof(s));
+	memset(&x, 0, sizeof(x));
+	s.cfg.unclass_policy = E1K_UNCLASS_PASS;
+	r = slot(&s, 0, E1K_ACTION_DROP);	/* uncertain for every case */
+	r_proto(r, 6);
+	r_dport(r, 22, 22);
+	r = slot(&s, 1, E1K_ACTION_DROP);
+	r_src(r, "10.12.0.0", 16);
+	r = slot(&s, 2, E1K_ACTION_DROP);
+	r_src(r, "fd12::", 16);
+	if (!filter_install(&t, &s)) {
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			struct fspec a = *cases[i].f;
+			uint8_t f[PKT_MAX];
+			size_t len;
+			struct ocls c;
+			int v;
+
+			if (cases[i].from_denied) {
+				if (a.family == 6)
+					set_ip6(a.src, "fd12::7");
+				else
+					set_ip4(a.src, 10, 12, 1, 1);
+			}
+			len = pkt_build(&a, f);
+			oracle_classify(f, len, &c);
+			TCHECK(&t, !c.complete, "%s: should be unclassifiable", cases[i].what);
+			v = filter_check(&t, cases[i].what, &s, &x, f, len);
+			TCHECK(&t, v == cases[i].want, "%s: %s, want %s", cases[i].what, vname(v),
+			       vname(cases[i].want));
+		}
+		filter_check_counters(&t, &x);
+	}
+	tdone("filter_unclassified_allow_definite_deny_wins", &t);
+
+	/* "deny": an allow rule the frame definitely matches still passes it */
+	memset(&t, 0, sizeof(t));
+	memset(&s, 0, sizeof(s));
+	memset(&x, 0, sizeof(x));
+	s.cfg.unclass_policy = E1K_UNCLASS_DROP;
+	r = slot(&s, 0, E1K_ACTION_PASS);
+	r_src(r, "10.12.0.0", 16);
+	if (!filter_install(&t, &s)) {
+		struct fspec a = v4later;
+		uint8_t f[PKT_MAX];
+		size_t len;
+		int v;
+
+		set_ip4(a.src, 10, 12, 1, 1);
+		len = pkt_build(&a, f);
+		v = filter_check(&t, "allowed source, later fragment", &s, &x, f, len);
+		TCHECK(&t, v == XDP_PASS, "allowed source: %s, want PASS", vname(v));
+		len = pkt_build(&v4later, f);
+		v = filter_check(&t, "other source, later fragment", &s, &x, f, len);
+		TCHECK(&t, v == XDP_DROP, "other source: %s, want DROP", vname(v));
+		filter_check_counters(&t, &x);
+	}
+	tdone("filter_unclassified_deny_definite_allow_wins", &t);
+}
+
 /* Every truncation of a set of rich frames, under each policy, against the
  * model; plus: conservative mode drops every truncation of a frame a deny
  * rule matches. */
@@ -2374,6 +2471,7 @@ int main(int argc, char **argv)
 	t_filter_order();
 	t_filter_bypass();
 	t_filter_unclassified();
+	t_filter_unclassified_definite();
 	t_filter_truncation();
 	t_filter_corpus(1);
 	t_filter_corpus(0);

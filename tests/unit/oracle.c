@@ -332,14 +332,11 @@ int oracle_filter(const struct e1k_filter_rule *rules,
 	unsigned dp = cfg ? cfg->default_policy : 0;
 	unsigned up = cfg ? cfg->unclass_policy : 0;
 
-	if (!c->complete && up == E1K_UNCLASS_PASS) {
-		*slot = -1;
-		return XDP_PASS;
-	}
-	if (!c->complete && up == E1K_UNCLASS_DROP) {
-		*slot = -1;
-		return XDP_DROP;
-	}
+	/* Only an unclassifiable frame gives MAYBE; "allow" resolves it in
+	 * favour of pass rules, every other setting in favour of drop rules. */
+	int maybe_action = !c->complete && up == E1K_UNCLASS_PASS ? E1K_ACTION_PASS :
+								       E1K_ACTION_DROP;
+
 	for (int i = 0; i < E1K_FILTER_MAX_RULES; i++) {
 		const struct e1k_filter_rule *r = &rules[i];
 		int m;
@@ -347,10 +344,18 @@ int oracle_filter(const struct e1k_filter_rule *rules,
 		if (!(r->flags & E1K_RULE_ACTIVE))
 			continue;
 		m = oracle_rule(r, c);
-		if (m == NO || (m == MAYBE && r->action == E1K_ACTION_PASS))
+		if (m == NO || (m == MAYBE && r->action != maybe_action))
 			continue;
 		*slot = i;
 		return r->action == E1K_ACTION_PASS ? XDP_PASS : XDP_DROP;
+	}
+	if (!c->complete && up == E1K_UNCLASS_PASS) {
+		*slot = -1;
+		return XDP_PASS;
+	}
+	if (!c->complete && up == E1K_UNCLASS_DROP) {
+		*slot = -1;
+		return XDP_DROP;
 	}
 	*slot = E1K_FILTER_HIT_DEFAULT;
 	return dp == E1K_ACTION_UNSET || dp == E1K_ACTION_PASS ? XDP_PASS : XDP_DROP;
