@@ -78,33 +78,50 @@ struct e1k_stats {
  * Answers ICMPv4 echo requests (type 8 code 0) and ICMPv6 echo requests
  * (type 128 code 0) with XDP_TX: MACs and IP addresses swapped, type set to
  * reply, checksum updated incrementally (RFC 1624), TTL / hop limit reset.
- * VLAN / QinQ tags are kept as they are. Everything else gets XDP_PASS,
- * including: fragments, IPv4 with options and IPv6 with extension headers
- * (the kernel handles those correctly: record-route, source routes...),
- * non-zero code, multicast or broadcast destination MAC or IP, multicast /
- * unspecified / loopback source or destination IP, truncated or inconsistent
- * headers. The request's ICMP checksum is not verified: the incremental
- * update carries an error over to the reply, which the requester then drops.
+ * VLAN / QinQ tags are kept as they are.
+ *
+ * It answers only for addresses this host owns, and only valid requests:
+ *   - the destination address is one of the receiving interface's, listed in
+ *     E1K_MAP_ECHO_ADDR4/6 under its ifindex. With no address listed (the
+ *     program attached by plain `ip` and nothing configured) it answers
+ *     nothing and the stack answers as it always does;
+ *   - the source address is unicast (not 0/8, 127/8, multicast, class E,
+ *     limited broadcast; not ::, ::1, multicast, IPv4-mapped), not one of
+ *     the interface's own addresses (a spoofed reply to ourselves), and not
+ *     the directed broadcast of the destination's subnet (from the listed
+ *     prefix length);
+ *   - source and destination MAC: as configured below (never a group
+ *     source MAC);
+ *   - the IPv4 header checksum and the ICMP / ICMPv6 checksum (with its
+ *     pseudo-header) are correct, over an ICMP message of at most
+ *     E1K_ECHO_MAX_MSG bytes.
+ * Everything else gets XDP_PASS, so the kernel answers or drops it as it
+ * would: fragments, IPv4 with options and IPv6 with extension headers
+ * (record-route, source routes...), non-zero code, requests to another
+ * host's address or to a broadcast or multicast one, truncated or
+ * inconsistent headers, bad checksums, larger messages.
  *
  * Config: E1K_MAP_ECHO_CFG, BPF_MAP_TYPE_HASH, key __u32 ifindex (the
  * receiving interface; 0 = any interface), value struct e1k_echo_cfg. The
  * program uses the entry of the receiving ifindex, else entry 0, else the
- * defaults (all zero): answer any echo request whose destination MAC is
- * unicast, i.e. addressed to this interface unless it is promiscuous.
+ * defaults (all zero): answer requests whose destination MAC is unicast,
+ * i.e. addressed to this interface unless it is promiscuous.
  */
 #define E1K_MAP_ECHO_CFG "e1k_echo_cfg"
 #define E1K_MAP_ECHO_ADDR4 "e1k_echo_addr4"
 #define E1K_MAP_ECHO_ADDR6 "e1k_echo_addr6"
 #define E1K_ECHO_CFG_ENTRIES 64
 #define E1K_ECHO_ADDR_ENTRIES 256
+/* The longest ICMP message whose checksum the reflector checks (bytes); a
+ * longer request goes to the stack. Covers every frame the driver can give
+ * a program (XDP MTU 2022). */
+#define E1K_ECHO_MAX_MSG 2048
 
 /* e1k_echo_cfg.flags */
 #define E1K_ECHO_F_MAC (1u << 0)     /* answer only frames to .mac */
-#define E1K_ECHO_F_ADDR4 (1u << 1)   /* answer only IPv4 dst in E1K_MAP_ECHO_ADDR4 */
-#define E1K_ECHO_F_ADDR6 (1u << 2)   /* answer only IPv6 dst in E1K_MAP_ECHO_ADDR6 */
 #define E1K_ECHO_F_NO_IPV4 (1u << 3) /* never answer IPv4 (XDP_PASS) */
 #define E1K_ECHO_F_NO_IPV6 (1u << 4) /* never answer IPv6 (XDP_PASS) */
-#define E1K_ECHO_F_ALL 0x1fu
+#define E1K_ECHO_F_ALL 0x19u
 
 #define E1K_ECHO_DEFAULT_TTL 64
 
@@ -115,14 +132,18 @@ struct e1k_echo_cfg {
 	__u8 pad;    /* zero */
 };
 
-/* E1K_MAP_ECHO_ADDR4: BPF_MAP_TYPE_HASH, key = the IPv4 address in network
- * byte order (4 bytes, struct e1k_addr4), value __u32 (ignored; write 1).
- * E1K_MAP_ECHO_ADDR6: same with struct e1k_addr6 (16 bytes). Shared by all
- * interfaces running the reflector (only consulted with E1K_ECHO_F_ADDR4/6). */
-struct e1k_addr4 {
+/* E1K_MAP_ECHO_ADDR4: BPF_MAP_TYPE_HASH, key struct e1k_echo_key4 (the
+ * receiving interface's ifindex, and an address of it in network byte
+ * order), value __u32: the prefix length of its subnet (1-32; 32 when it has
+ * none). E1K_MAP_ECHO_ADDR6: the same with struct e1k_echo_key6 (1-128).
+ * An address of a VLAN device on the interface is listed under the
+ * interface's ifindex: its tagged requests arrive there. */
+struct e1k_echo_key4 {
+	__u32 ifindex;
 	__u8 addr[4];
 };
-struct e1k_addr6 {
+struct e1k_echo_key6 {
+	__u32 ifindex;
 	__u8 addr[16];
 };
 

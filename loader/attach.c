@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static void attach_usage(FILE *f)
@@ -28,25 +27,10 @@ static void attach_usage(FILE *f)
 		"  --mode native  run in the driver (default); fails if the driver has\n"
 		"                 no native XDP: never a silent fallback to skb mode\n"
 		"  --mode skb     generic XDP, for any driver\n"
-		"  --force        replace a program already attached\n");
-}
-
-/* mkdir -p for the pin root; bpffs must already be mounted on /sys/fs/bpf. */
-static int ensure_pin_root(void)
-{
-	char path[] = PIN_ROOT;
-
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
+		"  --force        replace a program already attached\n"
+		"\n"
+		"The ICMP echo reflector answers only for the addresses listed for IFACE:\n"
+		"attach lists IFACE's own (see `" PROG_NAME " echo`), detach removes them.\n");
 }
 
 static struct bpf_program *xdp_program_of(struct bpf_object *obj)
@@ -82,15 +66,43 @@ static void explain_attach_error(const char *ifname, int err, bool native)
 	}
 }
 
+/*
+ * The reflector answers only for the addresses listed for the interface:
+ * list IFACE's own before the program can see a frame. Returns how many
+ * addresses were listed for IFACE before (a failed attach removes what it
+ * listed only when that was none: a reflector already there keeps its
+ * list, now brought up to date), or a negative errno with the reason
+ * printed.
+ */
+static int echo_prepare(struct bpf_object *obj, const char *ifname, int ifindex,
+			struct echo_maps *m)
+{
+	int before;
+
+	m->a4 = bpf_object__find_map_fd_by_name(obj, E1K_MAP_ECHO_ADDR4);
+	m->a6 = bpf_object__find_map_fd_by_name(obj, E1K_MAP_ECHO_ADDR6);
+	if (m->a4 < 0 || m->a6 < 0) {
+		err_msg("attach", "the object's program is named " E1K_PROG_ICMP_ECHO
+			" but it lacks the reflector's address maps");
+		return -ENOENT;
+	}
+	before = echo_listed_count("attach", m, ifname, ifindex);
+	if (before < 0)
+		return before;
+	return echo_sync("attach", m, ifname, ifindex) < 0 ? -EIO : before;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
 	const char *ifname = NULL, *progarg = NULL;
 	bool force = false, native = true;
+	struct echo_maps echo = { -1, -1 };
+	struct xdp_attached att;
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	char path[4096];
-	int ifindex, err;
+	int ifindex, err, lock, echo_before = -1;
 	__u32 flags;
 
 	for (int i = 0; i < argc; i++) {
@@ -136,16 +148,23 @@ int cmd_attach(int argc, char **argv)
 		return EXIT_FAIL;
 	if (prog_object_path("attach", progarg, path, sizeof(path)))
 		return EXIT_FAIL;
-	err = ensure_pin_root();
-	if (err) {
-		err_msg("attach", "cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)",
-			PIN_ROOT, strerror(-err));
+	/* Creates the pin root too. Held until the end: pins, map contents
+	 * and the hook change for one command at a time. */
+	lock = pin_root_lock("attach", true);
+	if (lock < 0)
+		return EXIT_FAIL;
+	/* Refused before anything is loaded or listed: a failed attach
+	 * changes nothing. */
+	if (!force && !xdp_attached_query(ifindex, &att) && att.mode != XDP_MODE_NONE) {
+		explain_attach_error(ifname, -EEXIST, native);
+		close(lock);
 		return EXIT_FAIL;
 	}
 
 	obj = bpf_object__open_file(path, &open_opts);
 	if (!obj) {
 		err_msg("attach", "'%s' is not a loadable BPF object: %s", path, bpf_strerror(errno));
+		close(lock);
 		return EXIT_FAIL;
 	}
 	prog = xdp_program_of(obj);
@@ -164,12 +183,22 @@ int cmd_attach(int argc, char **argv)
 		goto out;
 	}
 
+	if (!strcmp(bpf_program__name(prog), E1K_PROG_ICMP_ECHO)) {
+		echo_before = echo_prepare(obj, ifname, ifindex, &echo);
+		if (echo_before < 0) {
+			err = echo_before;
+			goto out;
+		}
+	}
+
 	flags = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
 	if (!force)
 		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
 	err = bpf_xdp_attach(ifindex, bpf_program__fd(prog), flags, NULL);
 	if (err) {
 		explain_attach_error(ifname, err, native);
+		if (echo_before == 0)
+			echo_forget("attach", &echo, ifname, ifindex);
 		goto out;
 	}
 	if (!g_opts.json) {
@@ -193,21 +222,24 @@ int cmd_attach(int argc, char **argv)
 	}
 out:
 	bpf_object__close(obj);
+	close(lock);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
 int cmd_detach(int argc, char **argv)
 {
+	struct echo_maps echo = { -1, -1 };
 	struct xdp_attached att;
 	const char *ifname = NULL;
-	int ifindex, err;
+	int ifindex, err, lock;
 	__u32 flags;
 
 	for (int i = 0; i < argc; i++) {
 		if (is_help(argv[i])) {
 			printf("usage: " PROG_NAME " detach IFACE\n\n"
 			       "Detach the XDP program from IFACE, whatever its mode and\n"
-			       "whoever attached it. Pinned maps stay.\n");
+			       "whoever attached it. Pinned maps stay; the ICMP echo\n"
+			       "reflector's addresses listed for IFACE are removed.\n");
 			return EXIT_OK;
 		} else if (argv[i][0] == '-' || ifname) {
 			err_msg("detach", "unexpected argument '%s'", argv[i]);
@@ -224,26 +256,44 @@ int cmd_detach(int argc, char **argv)
 	ifindex = iface_index("detach", ifname);
 	if (ifindex < 0)
 		return EXIT_FAIL;
+	lock = pin_root_lock("detach", true);
+	if (lock < 0)
+		return EXIT_FAIL;
 	err = xdp_attached_query(ifindex, &att);
 	if (err) {
 		err_msg("detach", "%s: cannot query XDP: %s", ifname, strerror(-err));
-		return EXIT_FAIL;
+		goto out;
 	}
 	if (att.mode == XDP_MODE_NONE) {
 		err_msg("detach", "%s has no XDP program attached", ifname);
-		return EXIT_FAIL;
+		err = -ENOENT;
+		goto out;
+	}
+	/* The reflector's maps, found through the program while it is still
+	 * attached. One of another layout is left alone (and said so). */
+	if (attached_prog_named(att.prog_id, E1K_PROG_ICMP_ECHO)) {
+		echo.a4 = attached_map_fd("detach", att.prog_id, &layout_echo_addr4, false);
+		echo.a6 = attached_map_fd("detach", att.prog_id, &layout_echo_addr6, false);
 	}
 	flags = att.mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE :
 		att.mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_HW_MODE;
 	err = bpf_xdp_detach(ifindex, flags, NULL);
 	if (err) {
 		err_msg("detach", "%s: %s", ifname, strerror(-err));
-		return EXIT_FAIL;
+		goto out;
 	}
+	if (echo.a4 >= 0 && echo.a6 >= 0)
+		echo_forget("detach", &echo, ifname, ifindex);
 	if (!g_opts.json)
 		printf("detached program %u from %s (%s mode)\n", att.prog_id, ifname,
 		       xdp_mode_name(att.mode));
-	return EXIT_OK;
+out:
+	if (echo.a4 >= 0)
+		close(echo.a4);
+	if (echo.a6 >= 0)
+		close(echo.a6);
+	close(lock);
+	return err ? EXIT_FAIL : EXIT_OK;
 }
 
 /* One interface's line (or JSON object) of `status`. */

@@ -344,10 +344,9 @@ static int filter_del(const struct filter_maps *m, int argc, char **argv)
 	if (err)
 		return err;
 	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9') {
-		char *end;
-		long v = strtol(argv[0], &end, 10);
+		unsigned long v;
 
-		if (*end || v < 0 || v >= E1K_FILTER_MAX_RULES) {
+		if (parse_decimal(argv[0], E1K_FILTER_MAX_RULES - 1, &v)) {
 			err_msg("filter", "bad slot '%s' (0 to %d)", argv[0], E1K_FILTER_MAX_RULES - 1);
 			return -EINVAL;
 		}

@@ -38,6 +38,15 @@ const struct map_layout layout_filter_trie[E1K_TRIE_COUNT] = {
 			    E1K_FILTER_LPM_ENTRIES },
 };
 
+const struct map_layout layout_echo_addr4 = {	/* xdp_icmp_echo.bpf.c */
+	E1K_MAP_ECHO_ADDR4, BPF_MAP_TYPE_HASH, sizeof(struct e1k_echo_key4), U32,
+	E1K_ECHO_ADDR_ENTRIES,
+};
+const struct map_layout layout_echo_addr6 = {
+	E1K_MAP_ECHO_ADDR6, BPF_MAP_TYPE_HASH, sizeof(struct e1k_echo_key6), U32,
+	E1K_ECHO_ADDR_ENTRIES,
+};
+
 static const char *type_name(uint32_t type)
 {
 	switch (type) {

@@ -29,6 +29,8 @@ extern const struct map_layout layout_filter_cfg;
 extern const struct map_layout layout_filter_rules;
 extern const struct map_layout layout_filter_hits;
 extern const struct map_layout layout_filter_trie[E1K_TRIE_COUNT];
+extern const struct map_layout layout_echo_addr4;
+extern const struct map_layout layout_echo_addr6;
 
 /* "array key 4 value 60 x 64" */
 void layout_format(const struct map_layout *l, char *buf, size_t len);

@@ -34,6 +34,20 @@ int cmd_detach(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
+int cmd_echo(int argc, char **argv);
+
+/* The reflector's address maps (echo.c). echo_sync lists @ifname's current
+ * addresses (and those of the devices stacked on it) under @ifindex and
+ * removes the ones it no longer has; echo_forget removes every address
+ * listed under @ifindex. Both return how many addresses they handled, or a
+ * negative errno with the reason printed. */
+struct echo_maps {
+	int a4, a6;
+};
+int echo_sync(const char *cmd, const struct echo_maps *m, const char *ifname, int ifindex);
+int echo_forget(const char *cmd, const struct echo_maps *m, const char *ifname, int ifindex);
+int echo_listed_count(const char *cmd, const struct echo_maps *m, const char *ifname,
+		      int ifindex);
 
 /* Helpers (util.c). */
 bool is_help(const char *arg);
@@ -59,6 +73,8 @@ struct xdp_attached {
 };
 int xdp_attached_query(int ifindex, struct xdp_attached *out);
 const char *xdp_mode_name(enum xdp_attach_mode mode);
+/* Is program @prog_id's name @name (as bpf_prog_info holds it)? */
+bool attached_prog_named(uint32_t prog_id, const char *name);
 
 /* Find a map of the attached program by @want's name (or, with @suffix, by
  * the end of its name): the pin under PIN_ROOT when it belongs to that

@@ -18,6 +18,7 @@ static const struct {
 	{ "status", cmd_status, "status [IFACE]" },
 	{ "stats", cmd_stats, "stats IFACE [--interval S] [--count N] [--per-cpu]" },
 	{ "filter", cmd_filter, "filter add|del|list|flush IFACE [RULE]" },
+	{ "echo", cmd_echo, "echo list|sync|add|del IFACE [ADDR[/LEN]]" },
 };
 
 static void usage(FILE *f)

@@ -88,9 +88,14 @@ static int parse_uint_base(const char *s, enum num_base base, unsigned long max,
 	return (errno || *end || *out > max) ? -1 : 0;
 }
 
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+int parse_decimal(const char *s, unsigned long max, unsigned long *out)
 {
 	return parse_uint_base(s, NUM_DECIMAL, max, out);
+}
+
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	return parse_decimal(s, max, out);
 }
 
 static int lookup(const struct name_num *t, size_t n, const char *s, enum num_base base,

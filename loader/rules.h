@@ -45,6 +45,11 @@ void rule_format(const struct e1k_filter_rule *r, char *buf, size_t len);
 /* Same match and action (ignoring E1K_RULE_ACTIVE)? */
 bool rule_same(const struct e1k_filter_rule *a, const struct e1k_filter_rule *b);
 
+/* A decimal number of at most @max (no sign, no leading blanks; a leading
+ * zero is not octal): 0, or -1 when @s is not one. The loader's one parser
+ * of the numbers people type (rules, slots, prefix lengths). */
+int parse_decimal(const char *s, unsigned long max, unsigned long *out);
+
 const char *policy_name(unsigned char action);
 const char *unclass_name(unsigned char policy);
 

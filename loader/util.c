@@ -222,6 +222,20 @@ const char *xdp_mode_name(enum xdp_attach_mode mode)
 	}
 }
 
+bool attached_prog_named(uint32_t prog_id, const char *name)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(prog_id);
+	bool same;
+
+	if (fd < 0)
+		return false;
+	same = !bpf_obj_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, name);
+	close(fd);
+	return same;
+}
+
 /* Does map @map_fd belong to program @prog_id? */
 static bool prog_uses_map(uint32_t prog_id, int map_fd)
 {

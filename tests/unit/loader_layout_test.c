@@ -125,6 +125,12 @@ static void test_objects(const char *dir)
 		ok = object_maps_match(dir, "xdp_filter.bpf.o", filter[i], 0, why, sizeof(why)) == 1;
 	result("filter_maps_as_declared", ok, why);
 
+	ok = object_maps_match(dir, "xdp_icmp_echo.bpf.o", &layout_echo_addr4, 0, why,
+			       sizeof(why)) == 1 &&
+	     object_maps_match(dir, "xdp_icmp_echo.bpf.o", &layout_echo_addr6, 0, why,
+			       sizeof(why)) == 1;
+	result("echo_maps_as_declared", ok, why);
+
 	ok = 1;
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]) && ok; i++)
 		ok = object_maps_match(dir, progs[i], &layout_stats, 1, why, sizeof(why)) == 1;

@@ -401,17 +401,25 @@ int oracle_echo(const uint8_t *f, size_t len, const struct oecho_cfg *ec,
 	l3 = c.l3;
 	l4 = c.l4;
 	end = l4 + c.l4_avail;
+	if (end - l4 > E1K_ECHO_MAX_MSG || !csum_ok_l4(f, l3, l4, end))
+		return XDP_PASS;
 	if (c.family == 4) {
+		unsigned plen = ec && ec->owned4 ? ec->owned4(c.dst) : 0;
+		uint32_t s4 = (uint32_t)c.src[0] << 24 | c.src[1] << 16 | c.src[2] << 8 | c.src[3];
+		uint32_t d4 = (uint32_t)c.dst[0] << 24 | c.dst[1] << 16 | c.dst[2] << 8 | c.dst[3];
+
 		if ((cfg->flags & E1K_ECHO_F_NO_IPV4) || c.proto != 1 ||
 		    c.itype != 8 || c.icode != 0 || !uni4(c.src) || !uni4(c.dst))
 			return XDP_PASS;
-		if ((cfg->flags & E1K_ECHO_F_ADDR4) && !(ec && ec->has4 && ec->has4(c.dst)))
+		if (!plen || plen > 32 || ec->owned4(c.src) || !csum_ok_ip4hdr(f, l3))
 			return XDP_PASS;
+		if (plen < 31 && s4 == (d4 | (0xffffffffu >> plen)))
+			return XDP_PASS; /* from our subnet's broadcast address */
 	} else if (c.family == 6) {
 		if ((cfg->flags & E1K_ECHO_F_NO_IPV6) || c.proto != 58 ||
 		    c.itype != 128 || c.icode != 0 || !uni6(c.src) || !uni6(c.dst))
 			return XDP_PASS;
-		if ((cfg->flags & E1K_ECHO_F_ADDR6) && !(ec && ec->has6 && ec->has6(c.dst)))
+		if (!(ec && ec->owned6 && ec->owned6(c.dst)) || ec->owned6(c.src))
 			return XDP_PASS;
 	} else {
 		return XDP_PASS;

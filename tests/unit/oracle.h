@@ -44,11 +44,13 @@ int oracle_filter(const struct e1k_filter_rule *rules,
 int oracle_rule(const struct e1k_filter_rule *r, const struct ocls *c);
 
 /* Reflector: XDP_TX with the expected reply in out (same length), or
- * XDP_PASS. cfg NULL = defaults. addr4/addr6 membership via callbacks. */
+ * XDP_PASS. cfg NULL = defaults. The receiving interface's addresses via
+ * callbacks: the prefix length listed for an address, 0 when it is not
+ * one of them (a NULL callback: none are). */
 struct oecho_cfg {
 	const struct e1k_echo_cfg *cfg;
-	int (*has4)(const uint8_t *a);
-	int (*has6)(const uint8_t *a);
+	unsigned (*owned4)(const uint8_t *a);
+	unsigned (*owned6)(const uint8_t *a);
 };
 int oracle_echo(const uint8_t *f, size_t len, const struct oecho_cfg *ec,
 		uint8_t *out);

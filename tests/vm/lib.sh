@@ -466,6 +466,29 @@ snmp4() {
 }
 udp_snmp() { snmp4 Udp "$1"; }
 
+# Map keys and values as bpftool's hex byte lists (x86: little-endian), for
+# the suites that write our maps byte by byte, independently of the loader:
+# le32_hex N, ip4 A.B.C.D (network order), ip6 ADDR (network order, :: expanded).
+le32_hex() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+ip4() { echo "$1" | awk -F. '{ printf "%02x %02x %02x %02x", $1, $2, $3, $4 }'; }
+ip6() {
+	echo "$1" | awk '{
+		n = split($0, p, ":"); g = 0
+		for (i = 1; i <= n; i++) if (p[i] != "") g++
+		out = ""; filled = 0
+		for (i = 1; i <= n; i++) {
+			if (p[i] == "") {
+				if (!filled) for (k = 0; k < 8 - g; k++) out = out "0000"
+				filled = 1
+				continue
+			}
+			out = out substr("0000" p[i], length(p[i]) + 1)
+		}
+		for (i = 1; i <= 32; i += 2) printf "%s%s", (i > 1 ? " " : ""), substr(out, i, 2)
+		print ""
+	}'
+}
+
 # map_pkts PIN KEY: the "packets" of a struct e1k_stats entry of a per-CPU
 # map, summed over CPUs (map_sum reads plain u64 values).
 map_pkts() {

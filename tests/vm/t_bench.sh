@@ -260,6 +260,8 @@ icmp_arms() {
 	echo_flood_arm "${DUT_DRIVER}_kernel"
 	rm -f $PIN/e1k_echo_*
 	ip -force link set dev "$DUT" "$(xdp_mode)" obj "$BPF/xdp_icmp_echo.bpf.o" sec xdp
+	# It answers only for the addresses listed as the DUT's.
+	"$E1K/bin/e1k-xdp-loader" echo sync "$DUT" >/dev/null
 	rtt_arm "$(xdp_arm)_echo"
 	dut_latency_arm "$(xdp_arm)_echo"
 	echo_flood_arm "$(xdp_arm)_echo"

@@ -1,10 +1,14 @@
 #!/bin/sh
 # shellcheck shell=sh
-# The ICMP echo reflector end to end: attached with plain `ip`, it answers the
-# peer's IPv4 and IPv6 pings (also over a VLAN), the peer's ping accepts the
-# replies, the DUT's kernel never sees the requests (its ICMP counters stay
-# put) and the program's XDP_TX counter counts every reply. Detached, the
-# kernel answers again.
+# The ICMP echo reflector end to end, attached with plain `ip` and its
+# addresses written with bpftool byte by byte (bpf/e1k_xdp_maps.h), apart
+# from the loader: with no address listed it answers nothing and the kernel
+# answers; with the DUT's addresses listed it answers the peer's IPv4 and
+# IPv6 pings (also over a VLAN), the peer's ping accepts the replies, the
+# DUT's kernel never sees the requests (its ICMP counters stay put) and the
+# program's XDP_TX counter counts every reply; requests to another address,
+# to the subnet's broadcast, from a spoofed source or with a bad checksum
+# go to the kernel. Detached, the kernel answers again.
 # shellcheck source=tests/vm/lib.sh
 . /opt/e1k/tests/vm/lib.sh
 
@@ -20,13 +24,44 @@ static_neighbours
 
 snmp6() { awk -v f="$1" '$1 == f { print $2 }' /proc/net/snmp6; }
 echo_tx() { map_pkts $PIN/e1k_echo_stats 3; }
+echo_pass() { map_pkts $PIN/e1k_echo_stats 2; }
+DUT_IFINDEX=$(cat "/sys/class/net/$DUT/ifindex")
+# own ADDR PLEN: list ADDR (IPv4 or IPv6) of prefix length PLEN for the DUT:
+# key {ifindex, address}, value the prefix length.
+# bpftool takes the bytes as separate words: the splitting is wanted.
+# shellcheck disable=SC2046
+own() {
+	case "$1" in
+	*:*) bpftool map update pinned $PIN/e1k_echo_addr6 key hex $(le32_hex "$DUT_IFINDEX") $(ip6 "$1") \
+		value hex $(le32_hex "$2") ;;
+	*) bpftool map update pinned $PIN/e1k_echo_addr4 key hex $(le32_hex "$DUT_IFINDEX") $(ip4 "$1") \
+		value hex $(le32_hex "$2") ;;
+	esac
+}
 
 # Old pins of another layout would make the attach fail: start clean.
 rm -f $PIN/e1k_echo_*
 check bpf_echo_attach_ip "ip link set ... obj xdp_icmp_echo.bpf.o sec xdp failed" \
 	ip link set dev "$DUT" "$(xdp_mode)" obj "$OBJ" sec xdp
 check bpf_echo_pinned "maps not pinned under $PIN" \
-	test -e $PIN/e1k_echo_stats -a -e $PIN/e1k_echo_cfg
+	test -e $PIN/e1k_echo_stats -a -e $PIN/e1k_echo_cfg -a -e $PIN/e1k_echo_addr4
+
+# Nothing listed: the reflector passes every request, the kernel answers.
+kernel_answers_unlisted() {
+	_in0=$(snmp4 Icmp InEchos) _tx0=$(echo_tx)
+	ping_all peer 3 "$DUT_IP4" || return 1
+	[ "$(snmp4 Icmp InEchos)" -eq $((_in0 + 3)) ] ||
+		{ echo "Icmp InEchos +$(($(snmp4 Icmp InEchos) - _in0)), want 3" >&2; return 1; }
+	[ "$(echo_tx)" -eq "$_tx0" ] || { echo "XDP_TX +$(($(echo_tx) - _tx0)) with no address listed" >&2; return 1; }
+}
+check bpf_echo_nothing_listed_kernel_answers "with no address listed the reflector answered" \
+	kernel_answers_unlisted
+list_dut() {
+	own "$DUT_IP4" 24 && own "$DUT_IP6" 64 &&
+		[ "$(bpftool -j map dump pinned $PIN/e1k_echo_addr4 | /usr/bin/jq length)" -eq 1 ] &&
+		[ "$(bpftool -j map dump pinned $PIN/e1k_echo_addr6 | /usr/bin/jq length)" -eq 1 ]
+}
+check bpf_echo_list_addresses "bpftool could not list the DUT's addresses" list_dut
 
 # reflected FAMILY DST: N pings from the peer, all answered, by XDP alone.
 reflected() {
@@ -70,6 +105,7 @@ vlan_setup() {
 		in_peer ip neigh replace 10.12.0.1 lladdr "$(mac_of "$DUT")" nud permanent dev "$PEER_IF.100"
 }
 vlan_setup
+own 10.12.0.1 24
 check bpf_echo_ping4_vlan "IPv4 pings over VLAN 100 not answered from XDP" \
 	reflected 4 10.12.0.1
 # N echo requests in VLAN 100 from the peer's raw socket; what comes back
@@ -97,6 +133,44 @@ vlan_on_wire() {
 check bpf_echo_vlan_tag_on_wire "replies to VLAN 100 echo requests did not leave tagged" vlan_on_wire
 ip link del "$DUT.100"
 in_peer ip link del "$PEER_IF.100"
+
+# Requests the reflector must leave to the kernel, 3 of each from the peer's
+# raw socket: to an address the DUT does not have, to the subnet's
+# broadcast, from the DUT's own address, from the subnet's broadcast, with a
+# bad IPv4 header checksum, and with a bad ICMP checksum. Each once got an
+# XDP reply. Now: XDP_TX +0, XDP_PASS +18, and no echo reply of our id on
+# the peer's wire (the kernel ignores or drops every one of them).
+echo_req() {
+	pkt build --dst-mac "$(mac_of "$DUT")" --src-mac "$(peer_mac)" --icmp-echo \
+		--sport 4343 --dport 1 --payload 32 "$@"
+}
+# bad_field HEX BYTE_OFFSET: the 16-bit field at BYTE_OFFSET changed so that
+# its checksum can no longer be right (+0x1111 is no multiple of 0xffff).
+bad_field() {
+	_o=$((2 * $2))
+	_v=$(echo "$1" | cut -c$((_o + 1))-$((_o + 4)))
+	echo "$(echo "$1" | cut -c1-$_o)$(printf '%04x' $(((0x$_v + 0x1111) & 0xffff)))$(echo "$1" | cut -c$((_o + 5))-)"
+}
+not_answered() {
+	_good=$(echo_req --src-ip "$PEER_IP4" --dst-ip "$DUT_IP4")
+	_frames="$(echo_req --src-ip "$PEER_IP4" --dst-ip 10.11.0.77)
+$(echo_req --src-ip "$PEER_IP4" --dst-ip 10.11.0.255)
+$(echo_req --src-ip "$DUT_IP4" --dst-ip "$DUT_IP4")
+$(echo_req --src-ip 10.11.0.255 --dst-ip "$DUT_IP4")
+$(bad_field "$_good" 24)
+$(bad_field "$_good" 36)"
+	_tx0=$(echo_tx) _pass0=$(echo_pass) _replies=0
+	for _f in $_frames; do
+		_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$_f" --count 3 --timeout 1000 \
+			--icmp-id 4343 | awk 'substr($0, 69, 2) == "00"' | grep -c . || true)
+		_replies=$((_replies + _got))
+	done
+	[ "$(echo_tx)" -eq "$_tx0" ] || { echo "XDP_TX +$(($(echo_tx) - _tx0)), want 0" >&2; return 1; }
+	[ "$(($(echo_pass) - _pass0))" -eq 18 ] ||
+		{ echo "XDP_PASS +$(($(echo_pass) - _pass0)), want 18" >&2; return 1; }
+	[ "$_replies" -eq 0 ] || { echo "$_replies echo replies came back" >&2; return 1; }
+}
+check bpf_echo_scope_to_kernel "a request not for us, or invalid, was answered" not_answered
 
 # Detached: the kernel answers (and counts) again.
 kernel_answers() {

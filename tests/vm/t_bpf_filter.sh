@@ -18,10 +18,8 @@ N=20
 net_setup "$E1K_DRIVER"
 static_neighbours
 
-# Little-endian integers and addresses as bpftool hex byte lists (x86).
+# Little-endian integers as bpftool hex byte lists (x86); le32_hex, ip4: lib.sh.
 le16() { printf '%02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)); }
-le32_hex() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
-ip4() { echo "$1" | awk -F. '{ printf "%02x %02x %02x %02x", $1, $2, $3, $4 }'; }
 zeros() { _z=; _i=0; while [ $_i -lt "$1" ]; do _z="$_z 00"; _i=$((_i + 1)); done; echo "$_z"; }
 
 # rule4 FLAGS ACTION SRC SRC_LEN PROTO DPORT: struct e1k_filter_rule (56 bytes)

@@ -43,6 +43,10 @@ if [ "$drv" = e1k_xdp ]; then
 	say "(ip shows 'xdp', not 'xdpgeneric'):"
 	show ip link set dev "$DUT" xdp obj "$E1K/bpf/xdp_icmp_echo.bpf.o" sec xdp
 	show ip link show dev "$DUT"
+	say "It answers only for addresses listed as the interface's own; attached"
+	say "by ip, none are (the kernel still answers). e1k-xdp-loader lists them"
+	say "(its own 'attach $DUT icmp-echo' does this by itself):"
+	show "$L" echo sync "$DUT"
 	say "The peer pings again; XDP_TX answers from the receive ring, so the"
 	say "DUT's kernel never sees the requests (its Icmp InEchos counter stays put):"
 	e0=$(snmp4 Icmp InEchos)

@@ -38,7 +38,7 @@ xdp_prog_id() { ip -d link show dev "$DUT" | sed -n 's/.*prog\/xdp id \([0-9]*\)
 
 # --- help and usage errors ------------------------------------------------
 help_ok() {
-	for c in "" attach detach status stats filter; do
+	for c in "" attach detach status stats filter echo; do
 		# shellcheck disable=SC2086 # an empty $c is no argument
 		$L $c --help >/tmp/out 2>&1 || return 1
 		grep -q usage /tmp/out || return 1
@@ -328,5 +328,52 @@ concurrent_mutations() {
 check filter_concurrent_mutations "concurrent filter commands lost or broke a rule" concurrent_mutations
 $L filter list "$DUT" >&2
 $L detach "$DUT" >/dev/null
+
+# --- the reflector's addresses ------------------------------------------------
+# attach lists the interface's own addresses; the reflector answers for
+# them and only them; echo del hands an address back to the kernel; detach
+# removes what attach listed.
+PIN=/sys/fs/bpf/tc/globals
+rm -f $PIN/e1k_echo_*
+echo_tx_now() { $L --json stats "$DUT" | jq .actions.tx.packets; }
+echo_attach_lists() {
+	$L attach "$DUT" icmp-echo --mode $LMODE >/dev/null || return 1
+	_l=$($L --json echo list "$DUT")
+	echo "$_l" | jq -e --arg a "$DUT_IP4/24" --arg b "$DUT_IP6/64" \
+		'.addresses | index($a) != null and index($b) != null' >/dev/null ||
+		{ echo "listed: $_l" >&2; return 1; }
+}
+check loader_echo_attach_lists_addresses "attach did not list the interface's addresses" \
+	echo_attach_lists
+echo_answers() {
+	_tx0=$(echo_tx_now) _in0=$(snmp4 Icmp InEchos)
+	ping_all peer 3 "$DUT_IP4" || return 1
+	[ "$(($(echo_tx_now) - _tx0))" -eq 3 ] || { echo "XDP_TX +$(($(echo_tx_now) - _tx0)), want 3" >&2; return 1; }
+	[ "$(snmp4 Icmp InEchos)" -eq "$_in0" ] || { echo "the kernel saw the requests" >&2; return 1; }
+}
+check loader_echo_answers_listed "the reflector did not answer for a listed address" echo_answers
+echo_del_to_kernel() {
+	$L echo del "$DUT" "$DUT_IP4" >/dev/null || return 1
+	_tx0=$(echo_tx_now) _in0=$(snmp4 Icmp InEchos)
+	ping_all peer 3 "$DUT_IP4" || return 1
+	[ "$(snmp4 Icmp InEchos)" -eq $((_in0 + 3)) ] ||
+		{ echo "Icmp InEchos +$(($(snmp4 Icmp InEchos) - _in0)), want 3" >&2; return 1; }
+	[ "$(echo_tx_now)" -eq "$_tx0" ] || { echo "XDP answered an unlisted address" >&2; return 1; }
+}
+check loader_echo_del_to_kernel "a deleted address was still answered by XDP" echo_del_to_kernel
+expect_rc loader_echo_add_multicast 2 "not a unicast" $L echo add "$DUT" 224.0.0.1
+expect_rc loader_echo_add_bad_length 2 "bad address" $L echo add "$DUT" 10.11.0.1/33
+expect_rc loader_echo_del_unlisted 1 "not listed" $L echo del "$DUT" 10.11.0.77
+check loader_echo_sync "sync did not list the interface's address again" \
+	sh -c "$L echo sync $DUT | grep -q ' $DUT_IP4/24\$'"
+echo_detach_forgets() {
+	$L detach "$DUT" >/dev/null || return 1
+	_n4=$(bpftool -j map dump pinned $PIN/e1k_echo_addr4 | jq length)
+	_n6=$(bpftool -j map dump pinned $PIN/e1k_echo_addr6 | jq length)
+	[ "$((_n4 + _n6))" -eq 0 ] || { echo "$_n4 IPv4 and $_n6 IPv6 addresses left listed" >&2; return 1; }
+}
+check loader_echo_detach_forgets "detach left the interface's addresses listed" echo_detach_forgets
+expect_rc loader_echo_no_program 1 "no XDP program" $L echo list "$DUT"
+rm -f $PIN/e1k_echo_*
 
 dut_unload
