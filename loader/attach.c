@@ -33,6 +33,36 @@ static void attach_usage(FILE *f)
 		"attach lists IFACE's own (see `" PROG_NAME " echo`), detach removes them.\n");
 }
 
+/* Which of @obj's maps already have a pin (bit i: the i-th map), so that a
+ * failed attach removes only the pins it made. */
+static uint64_t pins_present(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	uint64_t present = 0;
+	int i = 0;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *pin = bpf_map__pin_path(map);
+
+		if (i < 64 && pin && !access(pin, F_OK))
+			present |= 1ull << i;
+		i++;
+	}
+	return present;
+}
+
+static void unpin_new_maps(struct bpf_object *obj, uint64_t present)
+{
+	struct bpf_map *map;
+	int i = 0;
+
+	bpf_object__for_each_map(map, obj) {
+		if (i >= 64 || !(present & (1ull << i)))
+			bpf_map__unpin(map, NULL);
+		i++;
+	}
+}
+
 static struct bpf_program *xdp_program_of(struct bpf_object *obj)
 {
 	struct bpf_program *prog;
@@ -43,13 +73,21 @@ static struct bpf_program *xdp_program_of(struct bpf_object *obj)
 	return NULL;
 }
 
-static void explain_attach_error(const char *ifname, int err, bool native)
+/* @have: the mode of the program already on @ifname (XDP_MODE_NONE if none). */
+static void explain_attach_error(const char *ifname, int err, bool native, bool force,
+				 enum xdp_attach_mode have)
 {
+	enum xdp_attach_mode want = native ? XDP_MODE_NATIVE : XDP_MODE_SKB;
+
 	switch (-err) {
 	case EEXIST:
 	case EBUSY:
-		err_msg("attach", "%s already has an XDP program (use --force to replace it, or detach it first)",
-			ifname);
+		if (force && have != XDP_MODE_NONE && have != want)
+			err_msg("attach", "%s has a program in %s mode, and the kernel runs one mode at a time: detach it first to attach in %s mode",
+				ifname, xdp_mode_name(have), xdp_mode_name(want));
+		else
+			err_msg("attach", "%s already has an XDP program (use --force to replace it, or detach it first)",
+				ifname);
 		break;
 	case EOPNOTSUPP:
 		err_msg("attach", "%s: the driver does not support %s XDP%s", ifname,
@@ -101,6 +139,7 @@ int cmd_attach(int argc, char **argv)
 	struct xdp_attached att;
 	struct bpf_object *obj;
 	struct bpf_program *prog;
+	uint64_t pinned_before;
 	char path[4096];
 	int ifindex, err, lock, echo_before = -1;
 	__u32 flags;
@@ -141,7 +180,7 @@ int cmd_attach(int argc, char **argv)
 		attach_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (require_root("attach"))
+	if (require_caps("attach"))
 		return EXIT_FAIL;
 	ifindex = iface_index("attach", ifname);
 	if (ifindex < 0)
@@ -155,8 +194,11 @@ int cmd_attach(int argc, char **argv)
 		return EXIT_FAIL;
 	/* Refused before anything is loaded or listed: a failed attach
 	 * changes nothing. */
-	if (!force && !xdp_attached_query(ifindex, &att) && att.mode != XDP_MODE_NONE) {
-		explain_attach_error(ifname, -EEXIST, native);
+	if (xdp_attached_query(ifindex, &att))
+		att.mode = XDP_MODE_NONE;
+	if (att.mode != XDP_MODE_NONE &&
+	    (!force || att.mode != (native ? XDP_MODE_NATIVE : XDP_MODE_SKB))) {
+		explain_attach_error(ifname, -EEXIST, native, force, att.mode);
 		close(lock);
 		return EXIT_FAIL;
 	}
@@ -167,6 +209,7 @@ int cmd_attach(int argc, char **argv)
 		close(lock);
 		return EXIT_FAIL;
 	}
+	pinned_before = pins_present(obj);
 	prog = xdp_program_of(obj);
 	if (!prog) {
 		err_msg("attach", "'%s' has no XDP program (SEC(\"xdp\"))", path);
@@ -196,7 +239,7 @@ int cmd_attach(int argc, char **argv)
 		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
 	err = bpf_xdp_attach(ifindex, bpf_program__fd(prog), flags, NULL);
 	if (err) {
-		explain_attach_error(ifname, err, native);
+		explain_attach_error(ifname, err, native, force, att.mode);
 		if (echo_before == 0)
 			echo_forget("attach", &echo, ifname, ifindex);
 		goto out;
@@ -221,6 +264,10 @@ int cmd_attach(int argc, char **argv)
 		json_finish(&j);
 	}
 out:
+	/* A failed command changes nothing: no pins of its own left behind
+	 * (maps another program shares keep theirs). */
+	if (err)
+		unpin_new_maps(obj, pinned_before);
 	bpf_object__close(obj);
 	close(lock);
 	return err ? EXIT_FAIL : EXIT_OK;
@@ -251,7 +298,7 @@ int cmd_detach(int argc, char **argv)
 		err_msg("detach", "usage: " PROG_NAME " detach IFACE");
 		return EXIT_USAGE;
 	}
-	if (require_root("detach"))
+	if (require_caps("detach"))
 		return EXIT_FAIL;
 	ifindex = iface_index("detach", ifname);
 	if (ifindex < 0)
@@ -284,9 +331,25 @@ int cmd_detach(int argc, char **argv)
 	}
 	if (echo.a4 >= 0 && echo.a6 >= 0)
 		echo_forget("detach", &echo, ifname, ifindex);
-	if (!g_opts.json)
+	if (!g_opts.json) {
 		printf("detached program %u from %s (%s mode)\n", att.prog_id, ifname,
 		       xdp_mode_name(att.mode));
+	} else {
+		struct json j;
+
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_key(&j, "interface");
+		json_str(&j, ifname);
+		json_key(&j, "change");
+		json_str(&j, "detached");
+		json_key(&j, "id");
+		json_u64(&j, att.prog_id);
+		json_key(&j, "mode");
+		json_str(&j, xdp_mode_name(att.mode));
+		json_obj_end(&j);
+		json_finish(&j);
+	}
 out:
 	if (echo.a4 >= 0)
 		close(echo.a4);
@@ -386,7 +449,7 @@ int cmd_status(int argc, char **argv)
 		}
 		ifname = argv[i];
 	}
-	if (require_root("status"))
+	if (require_caps("status"))
 		return EXIT_FAIL;
 	if (g_opts.json) {
 		json_init(&j, stdout);

@@ -373,6 +373,28 @@ static int echo_list(const struct echo_maps *m, const char *ifname, int ifindex)
 	return 0;
 }
 
+/* What echo add/del changed: a line, or with --json
+ * {"interface", "change": VERB, "address"}. */
+static void say_addr(const char *ifname, const char *verb, const char *text, const char *line)
+{
+	struct json j;
+
+	if (!g_opts.json) {
+		printf("%s: %s %s\n", ifname, line, text);
+		return;
+	}
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_key(&j, "interface");
+	json_str(&j, ifname);
+	json_key(&j, "change");
+	json_str(&j, verb);
+	json_key(&j, "address");
+	json_str(&j, text);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
 /* A single address the reflector may answer for: unicast. */
 static bool addr_unicast(const struct echo_addr *a)
 {
@@ -425,7 +447,7 @@ int cmd_echo(int argc, char **argv)
 			argv[2]);
 		return EXIT_USAGE;
 	}
-	if (require_root("echo"))
+	if (require_caps("echo"))
 		return EXIT_FAIL;
 	ifindex = iface_index("echo", ifname);
 	if (ifindex < 0)
@@ -446,8 +468,8 @@ int cmd_echo(int argc, char **argv)
 		format_addr(&a, text, sizeof(text));
 		if (err)
 			err_msg("echo", "%s: listing %s: %s", ifname, text, strerror(-err));
-		else if (!g_opts.json)
-			printf("%s: answering for %s\n", ifname, text);
+		else
+			say_addr(ifname, "added", text, "answering for");
 	} else {
 		err = delete_addr(&m, ifindex, &a);
 		inet_ntop(a.family, a.addr, text, sizeof(text));
@@ -455,8 +477,8 @@ int cmd_echo(int argc, char **argv)
 			err_msg("echo", "%s: %s is not listed", ifname, text);
 		else if (err)
 			err_msg("echo", "%s: removing %s: %s", ifname, text, strerror(-err));
-		else if (!g_opts.json)
-			printf("%s: no longer answering for %s\n", ifname, text);
+		else
+			say_addr(ifname, "deleted", text, "no longer answering for");
 	}
 	close(m.a4);
 	close(m.a6);

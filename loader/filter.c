@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 struct filter_maps {
+	const char *ifname;
 	int cfg, rules, hits;
 	int trie[E1K_TRIE_COUNT];
 };
@@ -54,6 +55,31 @@ static void filter_usage(FILE *f)
 		"          allow icmp type echo-request | policy deny\n");
 }
 
+/* What a command changed: "VERB rule SLOT: RULE", or with --json
+ * {"interface", "change": VERB, "slot", "rule"}. */
+static void say_rule(const struct filter_maps *m, const char *verb, uint32_t slot,
+		     const char *text)
+{
+	struct json j;
+
+	if (!g_opts.json) {
+		printf("%s rule %u: %s\n", verb, slot, text);
+		return;
+	}
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_key(&j, "interface");
+	json_str(&j, m->ifname);
+	json_key(&j, "change");
+	json_str(&j, verb);
+	json_key(&j, "slot");
+	json_u64(&j, slot);
+	json_key(&j, "rule");
+	json_str(&j, text);
+	json_obj_end(&j);
+	json_finish(&j);
+}
+
 static void close_maps(struct filter_maps *m)
 {
 	int *fds[] = { &m->cfg, &m->rules, &m->hits, &m->trie[0], &m->trie[1],
@@ -80,6 +106,7 @@ static int open_maps(const char *ifname, struct filter_maps *m)
 	int ifindex, err;
 
 	memset(m, -1, sizeof(*m));
+	m->ifname = ifname;
 	ifindex = iface_index("filter", ifname);
 	if (ifindex < 0)
 		return ifindex;
@@ -259,7 +286,9 @@ static int write_rule(const struct filter_maps *m, uint32_t slot, const struct e
 static int set_setting(const struct filter_maps *m, const struct parsed_rule *p)
 {
 	struct e1k_filter_cfg cfg = {};
+	const char *what, *value;
 	uint32_t zero = 0;
+	struct json j;
 
 	if (bpf_map_lookup_elem(m->cfg, &zero, &cfg))
 		return -errno;
@@ -271,9 +300,22 @@ static int set_setting(const struct filter_maps *m, const struct parsed_rule *p)
 		err_msg("filter", "writing the configuration: %s", strerror(errno));
 		return -errno;
 	}
-	if (!g_opts.json)
-		printf("%s %s\n", p->kind == RULE_POLICY ? "policy" : "unclassified",
-		       p->kind == RULE_POLICY ? policy_name(p->setting) : unclass_name(p->setting));
+	what = p->kind == RULE_POLICY ? "policy" : "unclassified";
+	value = p->kind == RULE_POLICY ? policy_name(p->setting) : unclass_name(p->setting);
+	if (!g_opts.json) {
+		printf("%s %s\n", what, value);
+		return 0;
+	}
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_key(&j, "interface");
+	json_str(&j, m->ifname);
+	json_key(&j, "change");
+	json_str(&j, "set");
+	json_key(&j, what);
+	json_str(&j, value);
+	json_obj_end(&j);
+	json_finish(&j);
 	return 0;
 }
 
@@ -328,8 +370,7 @@ static int filter_add(const struct filter_maps *m, const struct parsed_rule *p)
 		return err;
 	}
 	rule_format(&r, text, sizeof(text));
-	if (!g_opts.json)
-		printf("rule %u: %s\n", slot, text);
+	say_rule(m, "added", slot, text);
 	return 0;
 }
 
@@ -378,14 +419,15 @@ static int filter_del(const struct filter_maps *m, int argc, char **argv)
 	rules[slot] = off;
 	if (!err)
 		err = sync_tries(m, rules);
-	if (!err && !g_opts.json)
-		printf("deleted rule %d: %s\n", slot, text);
+	if (!err)
+		say_rule(m, "deleted", (uint32_t)slot, text);
 	return err;
 }
 
 static int filter_flush(const struct filter_maps *m)
 {
 	struct e1k_filter_rule rules[E1K_FILTER_MAX_RULES], off = {};
+	struct json j;
 	int n = 0, err;
 
 	err = read_rules(m, rules);
@@ -401,9 +443,23 @@ static int filter_flush(const struct filter_maps *m)
 		n++;
 	}
 	err = sync_tries(m, rules);
-	if (!err && !g_opts.json)
+	if (err)
+		return err;
+	if (!g_opts.json) {
 		printf("flushed %d rules\n", n);
-	return err;
+		return 0;
+	}
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_key(&j, "interface");
+	json_str(&j, m->ifname);
+	json_key(&j, "change");
+	json_str(&j, "flushed");
+	json_key(&j, "rules");
+	json_u64(&j, (uint64_t)n);
+	json_obj_end(&j);
+	json_finish(&j);
+	return 0;
 }
 
 static void json_hits(struct json *j, const struct e1k_stats *h)
@@ -532,7 +588,7 @@ int cmd_filter(int argc, char **argv)
 		err_msg("filter", "%s: wrong number of arguments (see filter --help)", sub);
 		return EXIT_USAGE;
 	}
-	if (require_root("filter"))
+	if (require_caps("filter"))
 		return EXIT_FAIL;
 	/* Each mutation reads the whole rule table, plans and writes: without
 	 * the lock two at once lose rules, or leave a listed deny rule whose

@@ -51,7 +51,9 @@ int echo_listed_count(const char *cmd, const struct echo_maps *m, const char *if
 
 /* Helpers (util.c). */
 bool is_help(const char *arg);
-int require_root(const char *cmd);
+/* 0 when the process may run the command (CAP_SYS_ADMIN and CAP_NET_ADMIN
+ * in its effective set); else -EPERM with the missing ones named. */
+int require_caps(const char *cmd);
 int iface_index(const char *cmd, const char *ifname);
 int prog_object_path(const char *cmd, const char *prog, char *path, size_t len);
 void set_libbpf_logging(void);

@@ -4,6 +4,7 @@
  * manage the filter's rules. `e1k-xdp-loader help` lists the commands.
  */
 #include "loader.h"
+#include "version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,8 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: " PROG_NAME " [--json] [--verbose] COMMAND ARGS...\n\n"
+	fprintf(f, "usage: " PROG_NAME " [--json] [--verbose] COMMAND ARGS...\n"
+		   "       " PROG_NAME " --version\n\n"
 		   "commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %s\n", commands[i].summary);
@@ -43,6 +45,10 @@ int main(int argc, char **argv)
 			g_opts.json = true;
 		else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v"))
 			g_opts.verbose = true;
+		else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+			printf(PROG_NAME " " E1K_VERSION "\n");
+			return EXIT_OK;
+		}
 		else if (nrest < (int)(sizeof(rest) / sizeof(rest[0])))
 			rest[nrest++] = argv[i];
 		else {

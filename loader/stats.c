@@ -251,7 +251,7 @@ int cmd_stats(int argc, char **argv)
 		count = interval > 0 ? 0 : 1;	/* 0: until interrupted */
 	if (count > 1 && interval == 0)
 		interval = 1;
-	if (require_root("stats"))
+	if (require_caps("stats"))
 		return EXIT_FAIL;
 	ifindex = iface_index("stats", ifname);
 	if (ifindex < 0)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "json.h"
 #include "loader.h"
 
 #include <bpf/bpf.h>
@@ -6,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,19 +15,36 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct global_opts g_opts;
 
 void err_msg(const char *cmd, const char *fmt, ...)
 {
+	static bool json_said;
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, PROG_NAME ": %s: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, PROG_NAME ": %s: %s\n", cmd, msg);
+	/* With --json a program reads stdout: the first error also goes there
+	 * as {"error", "command"}, the one object a failed command prints. */
+	if (g_opts.json && !json_said) {
+		struct json j;
+
+		json_said = true;
+		json_init(&j, stdout);
+		json_obj_begin(&j);
+		json_key(&j, "error");
+		json_str(&j, msg);
+		json_key(&j, "command");
+		json_str(&j, cmd);
+		json_obj_end(&j);
+		json_finish(&j);
+	}
 }
 
 /* How long a command waits for another to release the pin root lock. */
@@ -72,11 +91,32 @@ bool is_help(const char *arg)
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
 }
 
-int require_root(const char *cmd)
+/* Is capability @cap in this process's effective set? */
+static bool have_cap(const struct __user_cap_data_struct d[2], unsigned int cap)
 {
-	if (geteuid() == 0)
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+int require_caps(const char *cmd)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = {};
+	bool admin, net;
+
+	/* What the kernel checks, not who we are: a root shell without
+	 * CAP_SYS_ADMIN (a container) is refused, a capable non-root user is
+	 * not. CAP_SYS_ADMIN: finding programs and maps by id; CAP_NET_ADMIN:
+	 * the XDP hook. */
+	if (syscall(SYS_capget, &h, d)) {
+		err_msg(cmd, "cannot read this process's capabilities: %s", strerror(errno));
+		return -errno;
+	}
+	admin = have_cap(d, CAP_SYS_ADMIN);
+	net = have_cap(d, CAP_NET_ADMIN);
+	if (admin && net)
 		return 0;
-	err_msg(cmd, "must be run as root (XDP and BPF maps need CAP_NET_ADMIN and CAP_BPF)");
+	err_msg(cmd, "needs %s%s%s (run it as root)", admin ? "" : "CAP_SYS_ADMIN",
+		!admin && !net ? " and " : "", net ? "" : "CAP_NET_ADMIN");
 	return -EPERM;
 }
 
@@ -323,8 +363,13 @@ int attached_map_fd(const char *cmd, uint32_t prog_id, const struct map_layout *
 	char why[512];
 	int fd = find_attached_map(prog_id, want->name, suffix);
 
-	if (fd < 0)
+	if (fd < 0) {
+		/* Not there is for the caller to word; anything else
+		 * (EPERM above all) is not "not one of ours". */
+		if (fd != -ENOENT)
+			err_msg(cmd, "reading program %u's maps: %s", prog_id, strerror(-fd));
 		return fd;
+	}
 	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
 		int err = -errno;
 

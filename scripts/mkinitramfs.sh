@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 host_tools=(
 	/usr/sbin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/ethtool
 	/usr/bin/ping /usr/bin/iperf3 /usr/sbin/xdp-loader /usr/sbin/xdp-bench
-	/usr/bin/nsenter /usr/bin/taskset /usr/bin/jq
+	/usr/bin/nsenter /usr/bin/taskset /usr/bin/jq /usr/bin/setpriv
 )
 host_data=(
 	/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o

@@ -8,6 +8,7 @@
 
 L=$E1K/bin/e1k-xdp-loader
 BPF=$E1K/bpf
+PIN=/sys/fs/bpf/tc/globals
 jq() { /usr/bin/jq "$@"; }
 
 # Outside any test, with errexit on: a failed setup ends the suite, and
@@ -51,7 +52,11 @@ expect_rc loader_missing_args 2 "usage" $L attach "$DUT"
 expect_rc loader_bad_interval 2 "interval" $L stats "$DUT" --interval 0
 
 # --- bad input changes nothing -------------------------------------------
-expect_rc loader_not_root 1 "must be run as root" su -s /bin/sh nobody -c "$L status"
+expect_rc loader_not_root 1 "needs CAP_SYS_ADMIN and CAP_NET_ADMIN" su -s /bin/sh nobody -c "$L status"
+# Root without CAP_SYS_ADMIN (a container's root): refused by what is
+# missing, not reported as "no XDP program" everywhere.
+expect_rc loader_without_cap_sys_admin 1 "needs CAP_SYS_ADMIN (run" \
+	/usr/bin/setpriv --bounding-set=-sys_admin $L status
 expect_rc loader_no_such_iface 1 "no such interface" $L attach nosuch0 drop
 expect_rc loader_missing_object 1 "cannot read object" $L attach "$DUT" /tmp/nothing.o
 expect_rc loader_invalid_object 1 "not a loadable BPF object" $L attach "$DUT" /etc/passwd
@@ -60,6 +65,16 @@ expect_rc loader_detach_nothing 1 "no XDP program" $L detach "$DUT"
 expect_rc loader_stats_nothing 1 "no XDP program" $L stats "$DUT"
 check loader_errors_changed_nothing "a failed command left a program attached" \
 	test -z "$(xdp_prog_id)"
+# A load that pinned maps and then could not attach (lo has no native XDP)
+# takes its new pins back: a failed command changes nothing.
+failed_attach_no_pins() {
+	rm -f $PIN/e1k_drop_stats
+	_rc=0
+	$L attach lo drop 2>/tmp/err || _rc=$?
+	[ "$_rc" -eq 1 ] || { echo "exit $_rc, want 1" >&2; return 1; }
+	[ ! -e $PIN/e1k_drop_stats ] || { echo "the failed attach left $PIN/e1k_drop_stats" >&2; return 1; }
+}
+check loader_failed_attach_leaves_no_pins "a failed attach left its pins" failed_attach_no_pins
 
 if [ "$LMODE" = skb ]; then
 	# The in-tree e1000 has no native XDP: the default mode must fail, not
@@ -85,6 +100,19 @@ force_replace() {
 	$L attach "$DUT" pass --mode $LMODE --force >/dev/null && $L status "$DUT" | grep -q e1k_pass
 }
 check loader_force_replace "--force did not replace the program" force_replace
+if [ "$LMODE" = native ]; then
+	# --force cannot swap modes (the kernel runs one at a time): say so,
+	# not "use --force".
+	expect_rc loader_force_other_mode 1 "one mode at a time: detach it first" \
+		$L attach "$DUT" drop --mode skb --force
+fi
+# --json: what changed, or the error, as one object on stdout.
+json_change() {
+	_out=$($L --json attach "$DUT" drop --mode $LMODE 2>/dev/null || true)
+	echo "$_out" | jq -e '.command == "attach" and (.error | test("already has"))' >/dev/null ||
+		{ echo "error object: $_out" >&2; return 1; }
+}
+check loader_json_error_object "a failed --json command printed no error object" json_change
 # One entry per interface of this namespace, in no particular order: the
 # DUT with its program, every other one without.
 status_all_json() {
@@ -120,10 +148,10 @@ stats_burst() {
 	[ "$_p" -eq $BURST ] || { echo "drop packets $_p, want $BURST" >&2; return 1; }
 	[ "$_b" -eq $((BURST * 106)) ] || { echo "drop bytes $_b, want $((BURST * 106))" >&2; return 1; }
 }
-rm -f /sys/fs/bpf/tc/globals/e1k_drop_stats
+rm -f $PIN/e1k_drop_stats
 check loader_stats_exact_burst "stats did not count the burst exactly" \
 	stats_burst "$L attach $DUT drop --mode $LMODE"
-rm -f /sys/fs/bpf/tc/globals/e1k_drop_stats
+rm -f $PIN/e1k_drop_stats
 check loader_stats_ip_attached "stats of an ip-attached program" \
 	stats_burst "ip link set dev $DUT $(xdp_mode) obj $BPF/xdp_drop.bpf.o sec xdp"
 
@@ -134,7 +162,7 @@ check loader_stats_ip_attached "stats of an ip-attached program" \
 # time: on a debug kernel the loader takes seconds to start, and the
 # replacement seconds to load. 16 samples, 8 s; the peer sends for 12.
 stats_follows_replace() {
-	rm -f /sys/fs/bpf/tc/globals/e1k_drop_stats /sys/fs/bpf/tc/globals/e1k_pass_stats
+	rm -f $PIN/e1k_drop_stats $PIN/e1k_pass_stats
 	$L attach "$DUT" drop --mode $LMODE >/dev/null
 	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 6000 --rate 500
 	_tx=$BG_PID
@@ -226,7 +254,7 @@ expect_rc filter_no_program 1 "no XDP program" $L filter list "$DUT"
 $L attach "$DUT" drop --mode $LMODE >/dev/null
 expect_rc filter_wrong_program 1 "not the e1k filter" $L filter list "$DUT"
 $L detach "$DUT" >/dev/null
-rm -f /sys/fs/bpf/tc/globals/e1k_filt_*
+rm -f $PIN/e1k_filt_*
 # Outside any test: a filter that does not attach ends the suite.
 $L attach "$DUT" filter --mode $LMODE >/dev/null
 
@@ -333,7 +361,6 @@ $L detach "$DUT" >/dev/null
 # attach lists the interface's own addresses; the reflector answers for
 # them and only them; echo del hands an address back to the kernel; detach
 # removes what attach listed.
-PIN=/sys/fs/bpf/tc/globals
 rm -f $PIN/e1k_echo_*
 echo_tx_now() { $L --json stats "$DUT" | jq .actions.tx.packets; }
 echo_attach_lists() {
