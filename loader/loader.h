@@ -67,6 +67,15 @@ const char *bpf_strerror(int err);
  * (closing it unlocks) or a negative errno with the reason printed. */
 int pin_root_lock(const char *cmd, bool exclusive);
 
+/* What the e1k_xdp driver did with the XDP verdicts (ethtool.c): frames
+ * queued by XDP_TX, dropped by it on a full tx ring, redirects that failed.
+ * 0 with .ours set for a port of our driver; -EOPNOTSUPP for another. */
+struct driver_xdp {
+	bool ours;
+	uint64_t xdp_tx, xdp_tx_full, xdp_redirect_err;
+};
+int driver_xdp_counters(const char *ifname, struct driver_xdp *out);
+
 /* What is attached to an interface (util.c). */
 enum xdp_attach_mode { XDP_MODE_NONE, XDP_MODE_NATIVE, XDP_MODE_SKB, XDP_MODE_HW };
 struct xdp_attached {

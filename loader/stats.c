@@ -31,6 +31,7 @@ struct sample {
 	int ncpus;
 	struct e1k_stats total[E1K_STATS_ENTRIES];
 	struct e1k_stats *percpu;	/* [action * ncpus + cpu] */
+	struct driver_xdp drv;		/* .ours: the port is e1k_xdp's */
 };
 
 static volatile sig_atomic_t stop;
@@ -58,6 +59,8 @@ static void stats_usage(FILE *f)
 		"over CPUs (the program's map named *" E1K_STATS_SUFFIX "). It works\n"
 		"whoever attached the program, `ip` included: the map is found among the\n"
 		"attached program's own maps, so a program replaced meanwhile is followed.\n"
+		"On a port of the e1k_xdp driver it also shows what the driver made of the\n"
+		"verdicts: XDP_TX frames sent and dropped on a full ring, failed redirects.\n"
 		"\n"
 		"  --interval S  sample every S seconds (fractions allowed) and show rates\n"
 		"  --count N     stop after N samples (default: 1 without --interval,\n"
@@ -121,6 +124,8 @@ static int take_sample(const char *ifname, int ifindex, struct sample *s)
 	}
 	free(vals);
 	close(fd);
+	/* Beside the verdicts, what the driver made of them (ours only). */
+	driver_xdp_counters(ifname, &s->drv);
 	return err;
 }
 
@@ -174,6 +179,17 @@ static void print_sample(const char *ifname, const struct sample *s,
 			json_obj_end(&j);
 		}
 		json_obj_end(&j);
+		if (s->drv.ours) {
+			json_key(&j, "driver");
+			json_obj_begin(&j);
+			json_key(&j, "xdp_tx");
+			json_u64(&j, s->drv.xdp_tx);
+			json_key(&j, "xdp_tx_full");
+			json_u64(&j, s->drv.xdp_tx_full);
+			json_key(&j, "xdp_redirect_err");
+			json_u64(&j, s->drv.xdp_redirect_err);
+			json_obj_end(&j);
+		}
 		json_obj_end(&j);
 		json_finish(&j);
 		return;
@@ -201,6 +217,10 @@ static void print_sample(const char *ifname, const struct sample *s,
 			       (unsigned long long)v->packets, (unsigned long long)v->bytes);
 		}
 	}
+	if (s->drv.ours)
+		printf("  driver (since it was loaded): %llu XDP_TX frames queued to send, %llu dropped on a full tx ring, %llu redirects failed\n",
+		       (unsigned long long)s->drv.xdp_tx, (unsigned long long)s->drv.xdp_tx_full,
+		       (unsigned long long)s->drv.xdp_redirect_err);
 	fflush(stdout);
 }
 

@@ -155,6 +155,28 @@ rm -f $PIN/e1k_drop_stats
 check loader_stats_ip_attached "stats of an ip-attached program" \
 	stats_burst "ip link set dev $DUT $(xdp_mode) obj $BPF/xdp_drop.bpf.o sec xdp"
 
+# On our driver, stats shows what became of the XDP_TX verdicts: each one
+# queued to send or dropped on a full ring, from the driver's own counters.
+if [ "$LMODE" = native ]; then
+	tx_verdicts_add_up() {
+		_j=$($L --json stats "$DUT") || return 1
+		_v=$(echo "$_j" | jq '.actions.tx.packets - '"$_v0")
+		_d=$(echo "$_j" | jq '.driver.xdp_tx + .driver.xdp_tx_full - '"$_d0")
+		[ "$_v" -ge $BURST ] && [ "$_v" -eq "$_d" ]
+	}
+	tx_accounted() {
+		$L attach "$DUT" tx --force >/dev/null || return 1
+		_j=$($L --json stats "$DUT")
+		_v0=$(echo "$_j" | jq .actions.tx.packets)
+		_d0=$(echo "$_j" | jq '.driver.xdp_tx + .driver.xdp_tx_full')
+		send_burst
+		wait_for 5 tx_verdicts_add_up || { echo "XDP_TX verdicts +$_v, driver queued+dropped +$_d, burst $BURST" >&2; $L detach "$DUT" >/dev/null; return 1; }
+		$L detach "$DUT" >/dev/null
+	}
+	check loader_stats_tx_frames_by_driver "the driver's XDP_TX counters do not add up to the verdicts" \
+		tx_accounted
+fi
+
 # Sampling while the peer sends 500 frames a second and the drop program is
 # replaced by the pass program: the samples show the first program, then the
 # second (never back), each counting what it did with the traffic. The
