@@ -17,6 +17,7 @@ static void attach_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG_NAME " attach IFACE PROG [--mode native|skb] [--force]\n"
+		"                      [--prog-name NAME] [--section SEC]\n"
 		"\n"
 		"Load PROG and attach it to IFACE's XDP hook. PROG is a bundled program\n"
 		"(filter, icmp-echo, drop, pass, tx) or the path of an object file with\n"
@@ -28,6 +29,8 @@ static void attach_usage(FILE *f)
 		"                 no native XDP: never a silent fallback to skb mode\n"
 		"  --mode skb     generic XDP, for any driver\n"
 		"  --force        replace a program already attached\n"
+		"  --prog-name N  the program named N, in an object with several\n"
+		"  --section S    the program in ELF section S (e.g. xdp/filter)\n"
 		"\n"
 		"The ICMP echo reflector answers only for the addresses listed for IFACE:\n"
 		"attach lists IFACE's own (see `" PROG_NAME " echo`), detach removes them.\n");
@@ -63,13 +66,33 @@ static void unpin_new_maps(struct bpf_object *obj, uint64_t present)
 	}
 }
 
-static struct bpf_program *xdp_program_of(struct bpf_object *obj)
+/* The XDP program of @obj to attach: the one named @name and/or in
+ * section @sec when given, else the only one. NULL with the reason printed. */
+static struct bpf_program *xdp_program_of(struct bpf_object *obj, const char *path,
+					  const char *name, const char *sec)
 {
-	struct bpf_program *prog;
+	struct bpf_program *prog, *found = NULL;
+	int n = 0;
 
-	bpf_object__for_each_program(prog, obj)
-		if (bpf_program__type(prog) == BPF_PROG_TYPE_XDP)
-			return prog;
+	bpf_object__for_each_program(prog, obj) {
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_XDP)
+			continue;
+		if (name && strcmp(bpf_program__name(prog), name))
+			continue;
+		if (sec && strcmp(bpf_program__section_name(prog), sec))
+			continue;
+		found = found ? found : prog;
+		n++;
+	}
+	if (n == 1)
+		return found;
+	if (n == 0)
+		err_msg("attach", "'%s' has no XDP program%s%s%s%s%s", path,
+			name || sec ? " matching" : " (SEC(\"xdp\"))", name ? " --prog-name " : "",
+			name ? name : "", sec ? " --section " : "", sec ? sec : "");
+	else
+		err_msg("attach", "'%s' has %d XDP programs%s: choose one with --prog-name or --section",
+			path, n, name || sec ? " matching" : "");
 	return NULL;
 }
 
@@ -133,7 +156,7 @@ static int echo_prepare(struct bpf_object *obj, const char *ifname, int ifindex,
 int cmd_attach(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
-	const char *ifname = NULL, *progarg = NULL;
+	const char *ifname = NULL, *progarg = NULL, *prog_name = NULL, *section = NULL;
 	bool force = false, native = true;
 	struct echo_maps echo = { -1, -1 };
 	struct xdp_attached att;
@@ -150,6 +173,13 @@ int cmd_attach(int argc, char **argv)
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--force")) {
 			force = true;
+		} else if (!strcmp(argv[i], "--prog-name") || !strcmp(argv[i], "--section")) {
+			if (i + 1 >= argc || !argv[i + 1][0]) {
+				err_msg("attach", "%s needs a value", argv[i]);
+				return EXIT_USAGE;
+			}
+			*(argv[i][2] == 'p' ? &prog_name : &section) = argv[i + 1];
+			i++;
 		} else if (!strcmp(argv[i], "--mode")) {
 			if (i + 1 >= argc) {
 				err_msg("attach", "--mode needs native or skb");
@@ -210,9 +240,8 @@ int cmd_attach(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	pinned_before = pins_present(obj);
-	prog = xdp_program_of(obj);
+	prog = xdp_program_of(obj, path, prog_name, section);
 	if (!prog) {
-		err_msg("attach", "'%s' has no XDP program (SEC(\"xdp\"))", path);
 		err = -ENOENT;
 		goto out;
 	}
@@ -359,12 +388,29 @@ out:
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
+/* Whether the kernel counts programs' runs and run time
+ * (sysctl kernel.bpf_stats_enabled): off by default, as it costs a little
+ * on every run. */
+static bool bpf_stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+	int on = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = 0;
+		fclose(f);
+	}
+	return on == 1;
+}
+
 /* One interface's line (or JSON object) of `status`. */
 static void status_one(struct json *j, const char *ifname, int ifindex)
 {
 	struct xdp_attached att;
 	struct bpf_prog_info info = {};
 	uint32_t len = sizeof(info), ids[64];
+	bool stats = bpf_stats_enabled();
 	int pfd = -1;
 
 	if (xdp_attached_query(ifindex, &att))
@@ -395,6 +441,12 @@ static void status_one(struct json *j, const char *ifname, int ifindex)
 		json_u64(j, att.prog_id);
 		json_key(j, "name");
 		json_str(j, info.name);
+		if (stats) {
+			json_key(j, "run_cnt");
+			json_u64(j, info.run_cnt);
+			json_key(j, "run_time_ns");
+			json_u64(j, info.run_time_ns);
+		}
 		json_key(j, "maps");
 		json_arr_begin(j);
 	}
@@ -423,6 +475,10 @@ static void status_one(struct json *j, const char *ifname, int ifindex)
 	if (att.mode != XDP_MODE_NONE) {
 		if (j)
 			json_arr_end(j);
+		else if (stats)
+			printf("\n%-12s runs %llu, %.0f ns each on average\n", "",
+			       (unsigned long long)info.run_cnt,
+			       info.run_cnt ? (double)info.run_time_ns / (double)info.run_cnt : 0.0);
 		else
 			printf("\n");
 	}

@@ -85,6 +85,20 @@ if [ "$LMODE" = skb ]; then
 fi
 
 # --- attach, status, detach ------------------------------------------------
+# An object with two XDP programs: refused without a choice, never "the
+# first"; --prog-name picks one.
+expect_rc loader_attach_two_programs_refused 1 "has 2 XDP programs" \
+	$L attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --mode $LMODE
+expect_rc loader_attach_prog_name_missing 1 "no XDP program matching --prog-name nosuch" \
+	$L attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --prog-name nosuch --mode $LMODE
+prog_name_choice() {
+	$L attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --prog-name t_pass_other --mode $LMODE >/dev/null ||
+		return 1
+	_name=$($L --json status "$DUT" | jq -r .name)
+	$L detach "$DUT" >/dev/null
+	[ "$_name" = t_pass_other ] || { echo "attached '$_name'" >&2; return 1; }
+}
+check loader_attach_prog_name "--prog-name did not attach the program named" prog_name_choice
 attach_status() {
 	$L attach "$DUT" drop --mode $LMODE >/dev/null || return 1
 	# The program outlives the loader process.
@@ -154,6 +168,25 @@ check loader_stats_exact_burst "stats did not count the burst exactly" \
 rm -f $PIN/e1k_drop_stats
 check loader_stats_ip_attached "stats of an ip-attached program" \
 	stats_burst "ip link set dev $DUT $(xdp_mode) obj $BPF/xdp_drop.bpf.o sec xdp"
+
+# With kernel.bpf_stats_enabled the kernel counts a program's runs and run
+# time; status shows them (and only then: they cost on every run).
+run_stats() {
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+	$L attach "$DUT" drop --mode $LMODE --force >/dev/null || return 1
+	send_burst
+	_n=$($L --json status "$DUT" | jq .run_cnt)
+	_t=$($L --json status "$DUT" | jq .run_time_ns)
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
+	_off=$($L --json status "$DUT" | jq 'has("run_cnt")')
+	$L detach "$DUT" >/dev/null
+	if [ "$_n" -lt $BURST ] || [ "$_t" -le 0 ]; then
+		echo "run_cnt $_n, run_time_ns $_t after $BURST frames" >&2
+		return 1
+	fi
+	[ "$_off" = false ] || { echo "run statistics shown while the kernel does not count" >&2; return 1; }
+}
+check loader_status_run_stats "status did not show the program's runs" run_stats
 
 # On our driver, stats shows what became of the XDP_TX verdicts: each one
 # queued to send or dropped on a full ring, from the driver's own counters.
