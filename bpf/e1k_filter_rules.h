@@ -106,8 +106,10 @@ static inline const char *e1k_rule_check(const struct e1k_filter_rule *r)
 		return "unknown flag bits";
 	if (r->action != E1K_ACTION_PASS && r->action != E1K_ACTION_DROP)
 		return "action must be pass or drop";
-	if (r->pad || r->pad2)
+	if (r->pad)
 		return "padding not zero";
+	if (r->id >= E1K_FILTER_MAX_IDS)
+		return "hit counter id out of range";
 
 	if (f & (E1K_MATCH_SRC | E1K_MATCH_DST)) {
 		if (!nb)
@@ -186,7 +188,7 @@ static inline const char *e1k_rule_check(const struct e1k_filter_rule *r)
 struct e1k_trie_entry {
 	__u32 prefixlen;
 	__u8 addr[16]; /* first 4 bytes for the IPv4 tries */
-	__u64 rules;   /* struct e1k_lpm_val.rules */
+	__u64 rules[E1K_FILTER_BANKS]; /* struct e1k_lpm_val.rules */
 };
 
 /* The prefix a rule contributes to trie t, if any. */
@@ -207,22 +209,25 @@ static inline int e1k_rule_prefix(const struct e1k_filter_rule *r,
 }
 
 /*
- * The complete contents of trie t for the rule table rules[0..n) (slot i =
- * rules[i], n <= E1K_FILTER_MAX_RULES; only rules with E1K_RULE_ACTIVE
- * count): one entry per distinct prefix, whose value has bit j set for every
- * active rule j whose prefix contains it. Writes at most max entries to out
- * and returns how many there are, or -1 if n or t is out of range or out is
- * too small (E1K_FILTER_MAX_RULES entries always suffice).
+ * The complete contents of trie t for the rules map (rules[bank *
+ * E1K_FILTER_MAX_RULES + slot], both banks; only rules with
+ * E1K_RULE_ACTIVE count): one entry per distinct prefix of an active rule
+ * of either bank, whose rules[b] has bit i set for every active rule in
+ * slot i of bank b whose prefix contains the entry's. Both banks' prefixes
+ * are in one set: each entry is right for both banks, so an entry made or
+ * removed for one never changes what the other matches. Writes at most max
+ * entries to out and returns how many there are, or -1 if t is out of
+ * range or out is too small (E1K_FILTER_LPM_ENTRIES always suffice).
  */
 static inline int e1k_trie_plan(const struct e1k_filter_rule *rules,
-				unsigned n, enum e1k_trie t,
-				struct e1k_trie_entry *out, unsigned max)
+				enum e1k_trie t, struct e1k_trie_entry *out,
+				unsigned max)
 {
 	unsigned count = 0;
 
-	if (n > E1K_FILTER_MAX_RULES || t >= E1K_TRIE_COUNT)
+	if (t >= E1K_TRIE_COUNT)
 		return -1;
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < E1K_FILTER_RULE_ENTRIES; i++) {
 		const __u8 *a;
 		unsigned len, k;
 
@@ -238,13 +243,14 @@ static inline int e1k_trie_plan(const struct e1k_filter_rule *rules,
 		memset(&out[count], 0, sizeof(out[count]));
 		out[count].prefixlen = len;
 		memcpy(out[count].addr, a, 16);
-		for (unsigned j = 0; j < n; j++) {
+		for (unsigned j = 0; j < E1K_FILTER_RULE_ENTRIES; j++) {
 			const __u8 *b;
 			unsigned blen;
 
 			if (e1k_rule_prefix(&rules[j], t, &b, &blen) &&
 			    e1k_prefix_contains(b, blen, a, len))
-				out[count].rules |= (__u64)1 << j;
+				out[count].rules[j / E1K_FILTER_MAX_RULES] |=
+					(__u64)1 << (j % E1K_FILTER_MAX_RULES);
 		}
 		count++;
 	}

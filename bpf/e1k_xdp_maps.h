@@ -153,12 +153,13 @@ struct e1k_echo_key6 {
  * ---------------------------------------------------------------------------
  * Maps:
  *   E1K_MAP_FILTER_CFG    ARRAY, 1 entry (key 0), struct e1k_filter_cfg
- *   E1K_MAP_FILTER_RULES  ARRAY, E1K_FILTER_MAX_RULES entries (key = slot),
- *                         struct e1k_filter_rule
+ *   E1K_MAP_FILTER_RULES  ARRAY, E1K_FILTER_RULE_ENTRIES entries, struct
+ *                         e1k_filter_rule: two banks of E1K_FILTER_MAX_RULES
+ *                         slots, key = bank * E1K_FILTER_MAX_RULES + slot
  *   E1K_MAP_FILTER_HITS   PERCPU_ARRAY, E1K_FILTER_HIT_ENTRIES entries,
- *                         struct e1k_stats: [slot] = frames decided by the rule
- *                         in that slot, [E1K_FILTER_HIT_DEFAULT] = frames
- *                         decided by the default policy,
+ *                         struct e1k_stats: [id] = frames decided by the rule
+ *                         whose .id that is, [E1K_FILTER_HIT_DEFAULT] =
+ *                         frames decided by the default policy,
  *                         [E1K_FILTER_HIT_UNCLASS] = frames that could not be
  *                         fully classified (whatever then decided them)
  *   E1K_MAP_FILTER_SRC4/DST4  LPM_TRIE, key struct e1k_lpm4_key,
@@ -166,13 +167,19 @@ struct e1k_echo_key6 {
  *                         value struct e1k_lpm_val, E1K_FILTER_LPM_ENTRIES,
  *                         map_flags BPF_F_NO_PREALLOC
  *
- * Rule semantics. A frame is evaluated against the active rules in slot
- * order, 0 first: the first rule that matches decides (E1K_ACTION_PASS ->
- * XDP_PASS, E1K_ACTION_DROP -> XDP_DROP, anything else -> XDP_DROP) and its
- * hit counter counts the frame. No match: the default policy decides
- * (cfg.default_policy; unset = pass). So the slot number IS the priority: to
- * get "iptables -A" behaviour append after the last used slot; to insert
- * before an existing rule, move rules up (see "Updating rules").
+ * Two banks. The rule set a frame meets is bank cfg.bank (0 or 1): its
+ * rules, its policies (cfg.default_policy[bank], cfg.unclass_policy[bank])
+ * and its bits in the tries (e1k_lpm_val.rules[bank]). The other bank is
+ * where the next rule set is built, invisible to frames; one write of
+ * cfg.bank then switches every frame to it at once (see "Updating rules").
+ *
+ * Rule semantics. A frame is evaluated against the active rules of the
+ * active bank in slot order, 0 first: the first rule that matches decides
+ * (E1K_ACTION_PASS -> XDP_PASS, E1K_ACTION_DROP -> XDP_DROP, anything else
+ * -> XDP_DROP) and the hit counter of its .id counts the frame. No match:
+ * the default policy decides (unset = pass). So the slot number IS the
+ * priority. A rule keeps its .id (and so its counter) when other rules are
+ * inserted before it or removed.
  *
  * A rule matches when every constraint named in its flags matches; a rule
  * with no constraint matches every frame. Constraints:
@@ -228,28 +235,35 @@ struct e1k_echo_key6 {
  * match them).
  *
  * Prefix encoding (LPM tries). The tries do not hold rules; they map a
- * prefix to the set of rule slots whose src (or dst) prefix CONTAINS it, a
- * bit per slot (bit i = slot i). For a frame, the program looks up its source
- * address in the source trie of its family; the longest match's bitmask is
- * then exactly the set of rules whose source prefix contains the address
- * (every stored prefix containing the address contains the longest one). The
- * loader therefore stores, for each distinct prefix P used by some active
- * rule, the OR of the bits of all rules whose prefix contains P (P itself
- * included). bpf/e1k_filter_rules.h computes that (e1k_trie_plan()). A rule
- * without E1K_MATCH_SRC needs no source entry. Keys: prefixlen in bits,
- * address in network byte order, host bits zero.
+ * prefix to the set of a bank's rule slots whose src (or dst) prefix
+ * CONTAINS it, a bit per slot (bit i of rules[bank] = slot i). For a frame,
+ * the program looks up its source address in the source trie of its family;
+ * the longest match's bitmask is then exactly the set of rules whose source
+ * prefix contains the address (every stored prefix containing the address
+ * contains the longest one). So for each distinct prefix P used by an
+ * active rule of either bank, the trie holds, per bank, the OR of the bits
+ * of that bank's rules whose prefix contains P (P itself included); the
+ * entries of both banks are one set, so that creating or removing an entry
+ * for one bank never changes what the other bank's frames match.
+ * bpf/e1k_filter_rules.h computes it (e1k_trie_plan2()). Keys: prefixlen
+ * in bits, address in network byte order, host bits zero.
  *
- * Updating rules (so that a frame never sees a half-written rule set):
- *   add rule in free slot i:  write the rule with flags & E1K_RULE_ACTIVE
- *     clear; zero its hit counters; compute the tries for the rule table WITH
- *     the new rule active; update every entry of that plan; delete trie
- *     entries not in the plan; finally write the rule with E1K_RULE_ACTIVE.
- *   delete rule i: write it inactive (flags = 0) first, then update / delete
- *     trie entries per the plan of the remaining rules.
- *   Never change an active rule's prefixes in place: deactivate, re-plan,
- *   reactivate. Bits of inactive slots in the tries are harmless.
- * Sizing: at most one distinct prefix per rule and trie, plus as many stale
- * entries between "update" and "delete", hence E1K_FILTER_LPM_ENTRIES.
+ * Updating rules (a frame sees the old rule set or the new one, whole):
+ *   1. write the new set into the inactive bank b' (slots 0..n-1 active, the
+ *      rest zero), each rule with an .id: the .id it has in the active bank
+ *      if it is kept, else one no active rule uses, whose counters are
+ *      zeroed first;
+ *   2. bring the tries to the plan of both banks (active bank b: unchanged
+ *      bits): delete the entries the plan no longer has, then update every
+ *      entry of the plan;
+ *   3. write cfg with the policies of b' (the bytes of b unchanged), then
+ *      write cfg.bank = b'. Each write changes bytes only the active bank
+ *      does not read, except the last, which switches banks in one byte.
+ * The loader's ruleset.c plans exactly these writes (and a host test checks
+ * that a frame evaluated after any of them meets the old or the new set).
+ * Sizing: at most one distinct prefix per rule and trie in each bank, hence
+ * E1K_FILTER_LPM_ENTRIES; ids: a kept rule keeps its id and a new one needs
+ * one the active bank does not use, hence E1K_FILTER_MAX_IDS.
  */
 #define E1K_MAP_FILTER_CFG "e1k_filt_cfg"
 #define E1K_MAP_FILTER_RULES "e1k_filt_rules"
@@ -259,12 +273,15 @@ struct e1k_echo_key6 {
 #define E1K_MAP_FILTER_SRC6 "e1k_filt_src6"
 #define E1K_MAP_FILTER_DST6 "e1k_filt_dst6"
 
-/* One bit per slot in struct e1k_lpm_val: 64 slots. */
+/* One bit per slot in a bank's word of struct e1k_lpm_val: 64 slots. */
 #define E1K_FILTER_MAX_RULES 64
-#define E1K_FILTER_HIT_DEFAULT E1K_FILTER_MAX_RULES
-#define E1K_FILTER_HIT_UNCLASS (E1K_FILTER_MAX_RULES + 1)
-#define E1K_FILTER_HIT_ENTRIES (E1K_FILTER_MAX_RULES + 2)
-#define E1K_FILTER_LPM_ENTRIES (2 * E1K_FILTER_MAX_RULES)
+#define E1K_FILTER_BANKS 2
+#define E1K_FILTER_RULE_ENTRIES (E1K_FILTER_BANKS * E1K_FILTER_MAX_RULES)
+#define E1K_FILTER_MAX_IDS (E1K_FILTER_BANKS * E1K_FILTER_MAX_RULES)
+#define E1K_FILTER_HIT_DEFAULT E1K_FILTER_MAX_IDS
+#define E1K_FILTER_HIT_UNCLASS (E1K_FILTER_MAX_IDS + 1)
+#define E1K_FILTER_HIT_ENTRIES (E1K_FILTER_MAX_IDS + 2)
+#define E1K_FILTER_LPM_ENTRIES (E1K_FILTER_BANKS * E1K_FILTER_MAX_RULES)
 
 /* Parser bounds (also documented above). */
 #define E1K_VLAN_MAX 2
@@ -283,11 +300,13 @@ struct e1k_echo_key6 {
 #define E1K_UNCLASS_RULES 3
 
 /* Out-of-range values fail closed: a default_policy other than UNSET/PASS
- * drops, an unclass_policy other than PASS/DROP means RULES. */
+ * drops, an unclass_policy other than PASS/DROP means RULES; a bank other
+ * than 0 or 1 means bank 1. */
 struct e1k_filter_cfg {
-	__u8 default_policy; /* E1K_ACTION_*; UNSET = pass */
-	__u8 unclass_policy; /* E1K_UNCLASS_*; UNSET = rules */
-	__u8 pad[6];         /* zero */
+	__u8 bank;                                /* the active bank */
+	__u8 default_policy[E1K_FILTER_BANKS];    /* E1K_ACTION_*; UNSET = pass */
+	__u8 unclass_policy[E1K_FILTER_BANKS];    /* E1K_UNCLASS_*; UNSET = rules */
+	__u8 pad[3];                              /* zero */
 };
 
 /* e1k_filter_rule.flags */
@@ -322,7 +341,7 @@ struct e1k_filter_rule {
 	__u16 sport_max;
 	__u16 dport_min;
 	__u16 dport_max;
-	__u16 pad2;      /* zero */
+	__u16 id;        /* its hit counter: < E1K_FILTER_MAX_IDS */
 	__u8 src[16];    /* network byte order; IPv4 in src[0..3], rest zero */
 	__u8 dst[16];
 };
@@ -337,7 +356,8 @@ struct e1k_lpm6_key {
 	__u8 addr[16];
 };
 struct e1k_lpm_val {
-	__u64 rules; /* bit i: the rule in slot i contains this prefix */
+	/* bit i of rules[b]: the rule in slot i of bank b contains this prefix */
+	__u64 rules[E1K_FILTER_BANKS];
 };
 
 #endif /* E1K_XDP_MAPS_H */

@@ -21,7 +21,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, E1K_FILTER_MAX_RULES);
+	__uint(max_entries, E1K_FILTER_RULE_ENTRIES);
 	__type(key, __u32);
 	__type(value, struct e1k_filter_rule);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -55,14 +55,15 @@ E1K_LPM_MAP(e1k_filt_dst6, struct e1k_lpm6_key);
 #define E1K_M_YES 1
 #define E1K_M_MAYBE 2 /* matches unless a field the frame lacks says no */
 
-E1K_INLINE __u64 e1k_lpm_val(const struct e1k_lpm_val *v)
+E1K_INLINE __u64 e1k_lpm_val(const struct e1k_lpm_val *v, __u32 bank)
 {
-	return v ? v->rules : 0;
+	return v ? v->rules[bank & 1] : 0;
 }
 
-/* The rule bitmasks of the frame's source and destination addresses. */
-E1K_INLINE void e1k_lookup_prefixes(const struct e1k_pkt *p, __u64 *srcm,
-				    __u64 *dstm)
+/* The rule bitmasks of the frame's source and destination addresses, in
+ * bank @bank. */
+E1K_INLINE void e1k_lookup_prefixes(const struct e1k_pkt *p, __u32 bank,
+				    __u64 *srcm, __u64 *dstm)
 {
 	*srcm = 0;
 	*dstm = 0;
@@ -73,17 +74,17 @@ E1K_INLINE void e1k_lookup_prefixes(const struct e1k_pkt *p, __u64 *srcm,
 		struct e1k_lpm4_key k = { .prefixlen = 32 };
 
 		__builtin_memcpy(k.addr, &iph->saddr, sizeof(k.addr));
-		*srcm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_src4, &k));
+		*srcm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_src4, &k), bank);
 		__builtin_memcpy(k.addr, &iph->daddr, sizeof(k.addr));
-		*dstm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_dst4, &k));
+		*dstm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_dst4, &k), bank);
 	} else if (p->family == E1K_FAMILY_IPV6) {
 		const struct ipv6hdr *ip6 = p->l3;
 		struct e1k_lpm6_key k = { .prefixlen = 128 };
 
 		__builtin_memcpy(k.addr, &ip6->saddr, sizeof(k.addr));
-		*srcm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_src6, &k));
+		*srcm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_src6, &k), bank);
 		__builtin_memcpy(k.addr, &ip6->daddr, sizeof(k.addr));
-		*dstm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_dst6, &k));
+		*dstm = e1k_lpm_val(bpf_map_lookup_elem(&e1k_filt_dst6, &k), bank);
 	}
 }
 
@@ -203,9 +204,9 @@ __attribute__((noinline)) int e1k_rule_match(const struct e1k_filter_rule *r,
 	return maybe ? E1K_M_MAYBE : E1K_M_YES;
 }
 
-E1K_INLINE void e1k_hit(__u32 slot, __u32 len)
+E1K_INLINE void e1k_hit(__u32 idx, __u32 len)
 {
-	struct e1k_stats *s = bpf_map_lookup_elem(&e1k_filt_hits, &slot);
+	struct e1k_stats *s = bpf_map_lookup_elem(&e1k_filt_hits, &idx);
 
 	if (s) {
 		s->packets++;
@@ -214,9 +215,11 @@ E1K_INLINE void e1k_hit(__u32 slot, __u32 len)
 }
 
 /*
- * The rule walk: slot order is priority order; the first rule that matches
- * decides. Returns the deciding slot with E1K_WALK_PASS set for a pass
- * rule, or -1 when no rule decided (the default policy applies).
+ * The rule walk over bank (how & E1K_WALK_BANK1 ? 1 : 0): slot order is
+ * priority order; the first rule that matches decides. Returns the deciding
+ * rule's .id with E1K_WALK_PASS set for a pass rule, or -1 when no rule
+ * decided (the default policy applies). E1K_WALK_MAYBE_PASSES: how a MAYBE
+ * is resolved (below). Both in one argument: a global function takes five.
  *
  * Also a global function, for the same reason as e1k_rule_match: verified
  * once with unknown inputs. Inlined into the program, the 64 iterations
@@ -224,13 +227,17 @@ E1K_INLINE void e1k_hit(__u32 slot, __u32 len)
  * instructions (under 30k like this).
  */
 #define E1K_WALK_PASS 0x100
-_Static_assert((E1K_FILTER_MAX_RULES & (E1K_FILTER_MAX_RULES - 1)) == 0 &&
-		       E1K_FILTER_MAX_RULES < E1K_WALK_PASS,
-	       "the walk's result packs the slot below E1K_WALK_PASS");
+#define E1K_WALK_MAYBE_PASSES 1
+#define E1K_WALK_BANK1 2
+_Static_assert((E1K_FILTER_MAX_IDS & (E1K_FILTER_MAX_IDS - 1)) == 0 &&
+		       E1K_FILTER_MAX_IDS <= E1K_WALK_PASS,
+	       "the walk's result packs the id below E1K_WALK_PASS");
 
 __attribute__((noinline)) int e1k_rule_walk(__u64 pw_a, __u64 pw_b, __u64 srcm,
-					    __u64 dstm, __u64 maybe_passes)
+					    __u64 dstm, __u64 how)
 {
+	__u32 base = how & E1K_WALK_BANK1 ? E1K_FILTER_MAX_RULES : 0;
+	__u64 maybe_passes = how & E1K_WALK_MAYBE_PASSES;
 	__u32 i;
 
 	/* Not unrolled: 64 copies of the body would only make the object
@@ -238,7 +245,7 @@ __attribute__((noinline)) int e1k_rule_walk(__u64 pw_a, __u64 pw_b, __u64 srcm,
 #pragma clang loop unroll(disable)
 	for (i = 0; i < E1K_FILTER_MAX_RULES; i++) {
 		const struct e1k_filter_rule *r;
-		__u32 key = i;
+		__u32 key = base + i;
 		int m;
 
 		r = bpf_map_lookup_elem(&e1k_filt_rules, &key);
@@ -258,7 +265,8 @@ __attribute__((noinline)) int e1k_rule_walk(__u64 pw_a, __u64 pw_b, __u64 srcm,
 		if (m == E1K_M_MAYBE &&
 		    (r->action == E1K_ACTION_PASS) != (maybe_passes != 0))
 			continue;
-		return (int)i | (r->action == E1K_ACTION_PASS ? E1K_WALK_PASS : 0);
+		return (int)(r->id & (E1K_FILTER_MAX_IDS - 1)) |
+		       (r->action == E1K_ACTION_PASS ? E1K_WALK_PASS : 0);
 	}
 	return -1;
 }
@@ -282,7 +290,8 @@ struct e1k_filter_frame {
 };
 
 __attribute__((noinline)) int e1k_filter_classify(struct xdp_md *ctx,
-						  struct e1k_filter_frame *out)
+						  struct e1k_filter_frame *out,
+						  __u32 bank)
 {
 	struct e1k_pkt p;
 	int uc;
@@ -290,7 +299,7 @@ __attribute__((noinline)) int e1k_filter_classify(struct xdp_md *ctx,
 	if (!out)
 		return E1K_UC_TRUNC_ETH;
 	uc = e1k_parse(ctx, &p);
-	e1k_lookup_prefixes(&p, &out->srcm, &out->dstm);
+	e1k_lookup_prefixes(&p, bank, &out->srcm, &out->dstm);
 	e1k_pkt_pack(&p, &out->w);
 	return uc;
 }
@@ -302,27 +311,30 @@ int e1k_filter(struct xdp_md *ctx)
 	const struct e1k_filter_cfg *cfg;
 	__u8 def_policy = E1K_ACTION_UNSET, uc_policy = E1K_UNCLASS_UNSET;
 	struct e1k_filter_frame f = {};
-	__u32 zero = 0;
+	__u32 zero = 0, bank = 0;
 	int act, res, unclass;
 
+	/* One read of the bank: this frame meets one rule set, whole. */
 	cfg = bpf_map_lookup_elem(&e1k_filt_cfg, &zero);
 	if (cfg) {
-		def_policy = cfg->default_policy;
-		uc_policy = cfg->unclass_policy;
+		bank = cfg->bank ? 1 : 0;
+		def_policy = cfg->default_policy[bank];
+		uc_policy = cfg->unclass_policy[bank];
 	}
 
 	/* An unclassifiable frame still meets the rules first: a rule that
 	 * definitely matches it (a denied source address behind nine IPv6
 	 * extension headers) decides; the unclassified setting only resolves
 	 * what is uncertain, in the walk and when no rule decided. */
-	unclass = e1k_filter_classify(ctx, &f) != 0;
+	unclass = e1k_filter_classify(ctx, &f, bank) != 0;
 	if (unclass)
 		e1k_hit(E1K_FILTER_HIT_UNCLASS, len);
 
 	res = e1k_rule_walk(f.w.a, f.w.b, f.srcm, f.dstm,
-			    unclass && uc_policy == E1K_UNCLASS_PASS);
+			    (unclass && uc_policy == E1K_UNCLASS_PASS ? E1K_WALK_MAYBE_PASSES : 0) |
+			    (bank ? E1K_WALK_BANK1 : 0));
 	if (res >= 0) {
-		e1k_hit(res & (E1K_FILTER_MAX_RULES - 1), len);
+		e1k_hit(res & (E1K_FILTER_MAX_IDS - 1), len);
 		act = (res & E1K_WALK_PASS) ? XDP_PASS : XDP_DROP;
 		goto out;
 	}

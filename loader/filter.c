@@ -8,6 +8,7 @@
 #include "json.h"
 #include "loader.h"
 #include "rules.h"
+#include "ruleset.h"
 #include "../bpf/e1k_filter_rules.h"
 
 #include <bpf/bpf.h>
@@ -20,8 +21,7 @@
 
 struct filter_maps {
 	const char *ifname;
-	int cfg, rules, hits;
-	int trie[E1K_TRIE_COUNT];
+	struct ruleset_fds fd;
 };
 
 /* A key of either trie family, as the map stores it. */
@@ -34,14 +34,21 @@ static void filter_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG_NAME " filter add IFACE RULE\n"
+		"       " PROG_NAME " filter insert IFACE SLOT RULE\n"
+		"       " PROG_NAME " filter replace IFACE SLOT RULE\n"
 		"       " PROG_NAME " filter del IFACE RULE|SLOT\n"
 		"       " PROG_NAME " filter list IFACE [--json]\n"
 		"       " PROG_NAME " filter flush IFACE\n"
+		"       " PROG_NAME " filter save IFACE >FILE\n"
+		"       " PROG_NAME " filter load IFACE FILE|-\n"
 		"\n"
 		"Manage the rules of the filter program attached to IFACE (attach it with\n"
 		"`" PROG_NAME " attach IFACE filter` or `ip link set dev IFACE xdp obj\n"
 		"xdp_filter.bpf.o sec xdp`). Rules are tried in order; the first match\n"
-		"decides; new rules go after the last one.\n"
+		"decides. add appends; insert puts the rule before SLOT; replace swaps\n"
+		"the rule in SLOT. Every change is built aside and switched in at once: a\n"
+		"frame meets the old rule set or the new one, never a mix. save prints the\n"
+		"rules and settings as a file that load switches to, whole.\n"
 		"\n"
 		"  RULE := allow|deny MATCH...\n"
 		"  MATCH := src PREFIX | dst PREFIX | tcp | udp | icmp | icmpv6\n"
@@ -82,8 +89,8 @@ static void say_rule(const struct filter_maps *m, const char *verb, uint32_t slo
 
 static void close_maps(struct filter_maps *m)
 {
-	int *fds[] = { &m->cfg, &m->rules, &m->hits, &m->trie[0], &m->trie[1],
-		       &m->trie[2], &m->trie[3] };
+	int *fds[] = { &m->fd.cfg, &m->fd.rules, &m->fd.hits, &m->fd.trie[0], &m->fd.trie[1],
+		       &m->fd.trie[2], &m->fd.trie[3] };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -120,13 +127,13 @@ static int open_maps(const char *ifname, struct filter_maps *m)
 			" attach %s filter)", ifname, ifname);
 		return -ENOENT;
 	}
-	err = open_map(att.prog_id, &layout_filter_rules, &m->rules);
+	err = open_map(att.prog_id, &layout_filter_rules, &m->fd.rules);
 	if (!err)
-		err = open_map(att.prog_id, &layout_filter_cfg, &m->cfg);
+		err = open_map(att.prog_id, &layout_filter_cfg, &m->fd.cfg);
 	if (!err)
-		err = open_map(att.prog_id, &layout_filter_hits, &m->hits);
+		err = open_map(att.prog_id, &layout_filter_hits, &m->fd.hits);
 	for (int t = 0; t < E1K_TRIE_COUNT && !err; t++)
-		err = open_map(att.prog_id, &layout_filter_trie[t], &m->trie[t]);
+		err = open_map(att.prog_id, &layout_filter_trie[t], &m->fd.trie[t]);
 	if (err == -ENOENT)
 		err_msg("filter", "%s: the attached program (id %u) is not the e1k filter", ifname,
 			att.prog_id);
@@ -135,19 +142,60 @@ static int open_maps(const char *ifname, struct filter_maps *m)
 	return err;
 }
 
-static int read_rules(const struct filter_maps *m, struct e1k_filter_rule *rules)
+static bool trie_is_v4(enum e1k_trie t)
 {
-	for (uint32_t i = 0; i < E1K_FILTER_MAX_RULES; i++) {
-		if (bpf_map_lookup_elem(m->rules, &i, &rules[i])) {
+	return t == E1K_TRIE_SRC4 || t == E1K_TRIE_DST4;
+}
+
+/* Everything a plan depends on, read from the maps. */
+static int read_image(const struct filter_maps *m, struct filter_image *img)
+{
+	uint32_t zero = 0;
+
+	memset(img, 0, sizeof(*img));
+	if (bpf_map_lookup_elem(m->fd.cfg, &zero, &img->cfg)) {
+		err_msg("filter", "reading the configuration: %s", strerror(errno));
+		return -errno;
+	}
+	for (uint32_t i = 0; i < E1K_FILTER_RULE_ENTRIES; i++) {
+		if (bpf_map_lookup_elem(m->fd.rules, &i, &img->rules[i])) {
 			err_msg("filter", "reading rule %u: %s", i, strerror(errno));
 			return -errno;
+		}
+	}
+	for (int t = 0; t < E1K_TRIE_COUNT; t++) {
+		union lpm_key key, next;
+		bool have_key = false;
+
+		while (!bpf_map_get_next_key(m->fd.trie[t], have_key ? &key : NULL, &next)) {
+			struct e1k_trie_entry *e = &img->trie[t][img->ntrie[t]];
+			struct e1k_lpm_val val;
+
+			key = next;
+			have_key = true;
+			if (bpf_map_lookup_elem(m->fd.trie[t], &key, &val))
+				continue;	/* deleted meanwhile: only ip's users */
+			if (img->ntrie[t] == E1K_FILTER_LPM_ENTRIES) {
+				err_msg("filter", "%s holds more entries than it can", e1k_trie_map_name(t));
+				return -EOVERFLOW;
+			}
+			memset(e, 0, sizeof(*e));
+			if (trie_is_v4((enum e1k_trie)t)) {
+				e->prefixlen = key.v4.prefixlen;
+				memcpy(e->addr, key.v4.addr, sizeof(key.v4.addr));
+			} else {
+				e->prefixlen = key.v6.prefixlen;
+				memcpy(e->addr, key.v6.addr, sizeof(key.v6.addr));
+			}
+			memcpy(e->rules, val.rules, sizeof(e->rules));
+			img->ntrie[t]++;
 		}
 	}
 	return 0;
 }
 
-/* Sum the per-CPU hit counters of one slot. */
-static int read_hits(const struct filter_maps *m, uint32_t slot, struct e1k_stats *sum)
+/* Sum the per-CPU counters of one hit entry. */
+static int read_hits(const struct filter_maps *m, uint32_t idx, struct e1k_stats *sum)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	struct e1k_stats *v;
@@ -158,149 +206,70 @@ static int read_hits(const struct filter_maps *m, uint32_t slot, struct e1k_stat
 	v = calloc((size_t)ncpus, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(m->hits, &slot, v)) {
+	if (bpf_map_lookup_elem(m->fd.hits, &idx, v)) {
 		free(v);
 		return -errno;
 	}
-	for (int c = 0; c < ncpus; c++) {
-		sum->packets += v[c].packets;
-		sum->bytes += v[c].bytes;
-	}
+	*sum = e1k_stats_sum(v, (unsigned int)ncpus);
 	free(v);
 	return 0;
 }
 
-static int zero_hits(const struct filter_maps *m, uint32_t slot)
+/*
+ * Switch the filter from its active set to @want (ruleset.h): every write
+ * before the last leaves frames meeting the old set, the last switches
+ * them to the new one. A write that fails leaves the old set in force.
+ */
+static int apply(const struct filter_maps *m, const struct filter_image *img,
+		 struct ruleset *want)
 {
-	int ncpus = libbpf_num_possible_cpus(), err = 0;
-	struct e1k_stats *v;
+	struct filter_op *ops = calloc(RULESET_MAX_OPS, sizeof(*ops));
+	char why[256];
+	int n, err = 0;
 
-	if (ncpus <= 0)
-		return -EINVAL;
-	v = calloc((size_t)ncpus, sizeof(*v));
-	if (!v)
+	if (!ops) {
+		err_msg("filter", "out of memory");
 		return -ENOMEM;
-	if (bpf_map_update_elem(m->hits, &slot, v, BPF_ANY))
-		err = -errno;
-	free(v);
+	}
+	n = ruleset_plan(img, want, ops, RULESET_MAX_OPS, why, sizeof(why));
+	if (n < 0) {
+		err_msg("filter", "%s", why);
+		err = -EINVAL;
+	}
+	for (int i = 0; i < n && !err; i++) {
+		err = ruleset_write(&m->fd, &ops[i]);
+		if (err)
+			err_msg("filter", "writing the new rule set (step %d of %d): %s; the old one is still in force",
+				i + 1, n, strerror(-err));
+	}
+	free(ops);
 	return err;
 }
 
-static bool trie_is_v4(enum e1k_trie t)
+/* @want = the active set with @p applied at position @pos (add: the end). */
+static int find_rule(const struct ruleset *set, const struct e1k_filter_rule *r)
 {
-	return t == E1K_TRIE_SRC4 || t == E1K_TRIE_DST4;
+	for (unsigned int i = 0; i < set->n; i++)
+		if (rule_same(&set->r[i], r))
+			return (int)i;
+	return -1;
 }
 
-/* The size of trie t's keys: struct e1k_lpm4_key or e1k_lpm6_key. */
-static size_t trie_key_size(enum e1k_trie t)
+static int filter_setting(const struct filter_maps *m, const struct filter_image *img,
+			  struct ruleset *want, const struct parsed_rule *p)
 {
-	return trie_is_v4(t) ? sizeof(struct e1k_lpm4_key) : sizeof(struct e1k_lpm6_key);
-}
-
-/* Plan entry e as a key of trie t; returns the key's size. */
-static size_t trie_key(enum e1k_trie t, const struct e1k_trie_entry *e, union lpm_key *key)
-{
-	memset(key, 0, sizeof(*key));
-	if (trie_is_v4(t))
-		e1k_trie_key4(e, &key->v4);
-	else
-		e1k_trie_key6(e, &key->v6);
-	return trie_key_size(t);
-}
-
-static bool plan_has(enum e1k_trie t, const struct e1k_trie_entry *plan, int n,
-		     const union lpm_key *key)
-{
-	union lpm_key mine;
-
-	for (int i = 0; i < n; i++) {
-		size_t ksize = trie_key(t, &plan[i], &mine);
-
-		if (!memcmp(&mine, key, ksize))
-			return true;
-	}
-	return false;
-}
-
-/* Make the tries hold exactly the plan for @rules: update every planned
- * entry first, then delete the entries the plan no longer has. */
-static int sync_tries(const struct filter_maps *m, const struct e1k_filter_rule *rules)
-{
-	struct e1k_trie_entry plan[E1K_FILTER_MAX_RULES];
-
-	for (int t = 0; t < E1K_TRIE_COUNT; t++) {
-		const char *name = e1k_trie_map_name(t);
-		union lpm_key key, next;
-		size_t ksize = trie_key_size(t);
-		bool have_key = false;
-		int n;
-
-		n = e1k_trie_plan(rules, E1K_FILTER_MAX_RULES, t, plan, E1K_FILTER_MAX_RULES);
-		if (n < 0) {
-			err_msg("filter", "planning %s: rule table out of range", name);
-			return -EINVAL;
-		}
-		for (int i = 0; i < n; i++) {
-			struct e1k_lpm_val val = { .rules = plan[i].rules };
-
-			trie_key(t, &plan[i], &key);
-			if (bpf_map_update_elem(m->trie[t], &key, &val, BPF_ANY)) {
-				err_msg("filter", "updating %s: %s", name, strerror(errno));
-				return -errno;
-			}
-		}
-		/* Walk the trie and drop what the plan does not hold. Restart
-		 * after each delete: the iteration order may change. */
-		while (!bpf_map_get_next_key(m->trie[t], have_key ? &key : NULL, &next)) {
-			memset(&key, 0, sizeof(key));
-			memcpy(&key, &next, ksize);
-			have_key = true;
-			if (plan_has(t, plan, n, &key))
-				continue;
-			if (bpf_map_delete_elem(m->trie[t], &key) && errno != ENOENT) {
-				err_msg("filter", "pruning %s: %s", name, strerror(errno));
-				return -errno;
-			}
-			have_key = false;
-		}
-	}
-	return 0;
-}
-
-static int write_rule(const struct filter_maps *m, uint32_t slot, const struct e1k_filter_rule *r)
-{
-	const char *why = e1k_rule_check(r);
-
-	/* The one validator, before every write: whatever path built @r. */
-	if (why) {
-		err_msg("filter", "refusing to write rule %u: %s", slot, why);
-		return -EINVAL;
-	}
-	if (bpf_map_update_elem(m->rules, &slot, r, BPF_ANY)) {
-		err_msg("filter", "writing rule %u: %s", slot, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
-static int set_setting(const struct filter_maps *m, const struct parsed_rule *p)
-{
-	struct e1k_filter_cfg cfg = {};
-	const char *what, *value;
-	uint32_t zero = 0;
+	const char *what = p->kind == RULE_POLICY ? "policy" : "unclassified";
+	const char *value;
 	struct json j;
+	int err;
 
-	if (bpf_map_lookup_elem(m->cfg, &zero, &cfg))
-		return -errno;
 	if (p->kind == RULE_POLICY)
-		cfg.default_policy = p->setting;
+		want->policy = p->setting;
 	else
-		cfg.unclass_policy = p->setting;
-	if (bpf_map_update_elem(m->cfg, &zero, &cfg, BPF_ANY)) {
-		err_msg("filter", "writing the configuration: %s", strerror(errno));
-		return -errno;
-	}
-	what = p->kind == RULE_POLICY ? "policy" : "unclassified";
+		want->unclass = p->setting;
+	err = apply(m, img, want);
+	if (err)
+		return err;
 	value = p->kind == RULE_POLICY ? policy_name(p->setting) : unclass_name(p->setting);
 	if (!g_opts.json) {
 		printf("%s %s\n", what, value);
@@ -319,71 +288,53 @@ static int set_setting(const struct filter_maps *m, const struct parsed_rule *p)
 	return 0;
 }
 
-static int filter_add(const struct filter_maps *m, const struct parsed_rule *p)
+/* add (pos < 0: after the last rule), insert at pos, or replace pos. */
+static int filter_put(const struct filter_maps *m, const struct filter_image *img,
+		      struct ruleset *want, const struct parsed_rule *p, int pos, bool replace)
 {
-	struct e1k_filter_rule rules[E1K_FILTER_MAX_RULES], r = p->rule;
+	struct e1k_filter_rule r = p->rule;
 	char text[256];
-	int last = -1, err;
-	uint32_t slot;
+	int dup, err;
 
 	if (p->kind != RULE_MATCH)
-		return set_setting(m, p);
-	err = read_rules(m, rules);
-	if (err)
-		return err;
-	for (int i = 0; i < E1K_FILTER_MAX_RULES; i++) {
-		if (!(rules[i].flags & E1K_RULE_ACTIVE))
-			continue;
-		last = i;
-		if (rule_same(&rules[i], &r)) {
-			rule_format(&r, text, sizeof(text));
-			err_msg("filter", "'%s' is already rule %d", text, i);
-			return -EEXIST;
-		}
+		return filter_setting(m, img, want, p);
+	rule_format(&r, text, sizeof(text));
+	dup = find_rule(want, &r);
+	if (dup >= 0 && !(replace && dup == pos)) {
+		err_msg("filter", "'%s' is already rule %d", text, dup);
+		return -EEXIST;
 	}
-	if (last + 1 >= E1K_FILTER_MAX_RULES) {
-		err_msg("filter", "no slot after the last rule (%d rules at most): delete or flush rules",
+	if (pos < 0)
+		pos = (int)want->n;
+	if (pos > (int)want->n - (replace ? 1 : 0)) {
+		err_msg("filter", "no rule %d to %s (%u rules)", pos, replace ? "replace" : "insert before",
+			want->n);
+		return -ENOENT;
+	}
+	if (!replace && want->n == E1K_FILTER_MAX_RULES) {
+		err_msg("filter", "%d rules already, the most the filter holds: delete one first",
 			E1K_FILTER_MAX_RULES);
 		return -ENOSPC;
 	}
-	slot = (uint32_t)(last + 1);
-
-	/* Inactive first, counters zeroed, tries planned with the rule in,
-	 * and only then the rule switched on. */
-	r.flags &= ~E1K_RULE_ACTIVE;
-	err = write_rule(m, slot, &r);
-	if (!err)
-		err = zero_hits(m, slot);
-	rules[slot] = r;
-	rules[slot].flags |= E1K_RULE_ACTIVE;
-	if (!err)
-		err = sync_tries(m, rules);
-	if (!err)
-		err = write_rule(m, slot, &rules[slot]);
-	if (err) {
-		/* Leave no half-added rule behind. */
-		struct e1k_filter_rule off = {};
-
-		write_rule(m, slot, &off);
-		rules[slot] = off;
-		sync_tries(m, rules);
-		return err;
+	r.id = RULESET_NEW_ID;
+	if (!replace) {
+		memmove(&want->r[pos + 1], &want->r[pos], (want->n - (unsigned int)pos) * sizeof(r));
+		want->n++;
 	}
-	rule_format(&r, text, sizeof(text));
-	say_rule(m, "added", slot, text);
-	return 0;
+	want->r[pos] = r;
+	err = apply(m, img, want);
+	if (!err)
+		say_rule(m, replace ? "replaced" : "added", (uint32_t)pos, text);
+	return err;
 }
 
-static int filter_del(const struct filter_maps *m, int argc, char **argv)
+static int filter_del(const struct filter_maps *m, const struct filter_image *img,
+		      struct ruleset *want, int argc, char **argv)
 {
-	struct e1k_filter_rule rules[E1K_FILTER_MAX_RULES], off = {};
 	struct parsed_rule p;
 	char err_text[256], text[256];
-	int slot = -1, err;
+	int pos = -1, err;
 
-	err = read_rules(m, rules);
-	if (err)
-		return err;
 	if (argc == 1 && argv[0][0] >= '0' && argv[0][0] <= '9') {
 		unsigned long v;
 
@@ -391,11 +342,11 @@ static int filter_del(const struct filter_maps *m, int argc, char **argv)
 			err_msg("filter", "bad slot '%s' (0 to %d)", argv[0], E1K_FILTER_MAX_RULES - 1);
 			return -EINVAL;
 		}
-		slot = (int)v;
-		if (!(rules[slot].flags & E1K_RULE_ACTIVE)) {
-			err_msg("filter", "slot %d holds no rule", slot);
+		if (v >= want->n) {
+			err_msg("filter", "slot %lu holds no rule (%u rules)", v, want->n);
 			return -ENOENT;
 		}
+		pos = (int)v;
 	} else {
 		if (rule_parse(argc, argv, &p, err_text, sizeof(err_text))) {
 			err_msg("filter", "%s", err_text);
@@ -405,48 +356,35 @@ static int filter_del(const struct filter_maps *m, int argc, char **argv)
 			err_msg("filter", "del takes a rule or a slot; settings are changed with add");
 			return -EINVAL;
 		}
-		for (int i = 0; i < E1K_FILTER_MAX_RULES && slot < 0; i++)
-			if ((rules[i].flags & E1K_RULE_ACTIVE) && rule_same(&rules[i], &p.rule))
-				slot = i;
-		if (slot < 0) {
+		pos = find_rule(want, &p.rule);
+		if (pos < 0) {
 			rule_format(&p.rule, text, sizeof(text));
 			err_msg("filter", "no rule '%s'", text);
 			return -ENOENT;
 		}
 	}
-	rule_format(&rules[slot], text, sizeof(text));
-	err = write_rule(m, (uint32_t)slot, &off);
-	rules[slot] = off;
+	rule_format(&want->r[pos], text, sizeof(text));
+	memmove(&want->r[pos], &want->r[pos + 1], (want->n - (unsigned int)pos - 1) * sizeof(want->r[0]));
+	want->n--;
+	err = apply(m, img, want);
 	if (!err)
-		err = sync_tries(m, rules);
-	if (!err)
-		say_rule(m, "deleted", (uint32_t)slot, text);
+		say_rule(m, "deleted", (uint32_t)pos, text);
 	return err;
 }
 
-static int filter_flush(const struct filter_maps *m)
+static int filter_flush(const struct filter_maps *m, const struct filter_image *img,
+			struct ruleset *want)
 {
-	struct e1k_filter_rule rules[E1K_FILTER_MAX_RULES], off = {};
+	unsigned int n = want->n;
 	struct json j;
-	int n = 0, err;
+	int err;
 
-	err = read_rules(m, rules);
-	if (err)
-		return err;
-	for (uint32_t i = 0; i < E1K_FILTER_MAX_RULES; i++) {
-		if (!(rules[i].flags & E1K_RULE_ACTIVE))
-			continue;
-		err = write_rule(m, i, &off);
-		if (err)
-			return err;
-		rules[i] = off;
-		n++;
-	}
-	err = sync_tries(m, rules);
+	want->n = 0;
+	err = apply(m, img, want);
 	if (err)
 		return err;
 	if (!g_opts.json) {
-		printf("flushed %d rules\n", n);
+		printf("flushed %u rules\n", n);
 		return 0;
 	}
 	json_init(&j, stdout);
@@ -456,7 +394,7 @@ static int filter_flush(const struct filter_maps *m)
 	json_key(&j, "change");
 	json_str(&j, "flushed");
 	json_key(&j, "rules");
-	json_u64(&j, (uint64_t)n);
+	json_u64(&j, n);
 	json_obj_end(&j);
 	json_finish(&j);
 	return 0;
@@ -470,35 +408,23 @@ static void json_hits(struct json *j, const struct e1k_stats *h)
 	json_u64(j, h->bytes);
 }
 
-static int filter_list(const struct filter_maps *m, const char *ifname)
+static int filter_list(const struct filter_maps *m, const struct ruleset *set)
 {
-	struct e1k_filter_rule rules[E1K_FILTER_MAX_RULES];
-	struct e1k_filter_cfg cfg = {};
 	struct e1k_stats hits, dflt, unclass;
-	uint32_t zero = 0;
 	char text[256];
 	struct json j;
-	int err;
 
-	err = read_rules(m, rules);
-	if (err)
-		return err;
-	if (bpf_map_lookup_elem(m->cfg, &zero, &cfg)) {
-		err_msg("filter", "reading the configuration: %s", strerror(errno));
-		return -errno;
-	}
 	read_hits(m, E1K_FILTER_HIT_DEFAULT, &dflt);
 	read_hits(m, E1K_FILTER_HIT_UNCLASS, &unclass);
-
 	if (g_opts.json) {
 		json_init(&j, stdout);
 		json_obj_begin(&j);
 		json_key(&j, "interface");
-		json_str(&j, ifname);
+		json_str(&j, m->ifname);
 		json_key(&j, "policy");
-		json_str(&j, policy_name(cfg.default_policy));
+		json_str(&j, policy_name(set->policy));
 		json_key(&j, "unclassified");
-		json_str(&j, unclass_name(cfg.unclass_policy));
+		json_str(&j, unclass_name(set->unclass));
 		json_key(&j, "default_hits");
 		json_obj_begin(&j);
 		json_hits(&j, &dflt);
@@ -510,15 +436,13 @@ static int filter_list(const struct filter_maps *m, const char *ifname)
 		json_key(&j, "rules");
 		json_arr_begin(&j);
 	} else {
-		printf("%s: policy %s, unclassified %s\n", ifname, policy_name(cfg.default_policy),
-		       unclass_name(cfg.unclass_policy));
+		printf("%s: policy %s, unclassified %s\n", m->ifname, policy_name(set->policy),
+		       unclass_name(set->unclass));
 		printf("  %-4s %-48s %12s %14s\n", "slot", "rule", "packets", "bytes");
 	}
-	for (uint32_t i = 0; i < E1K_FILTER_MAX_RULES; i++) {
-		if (!(rules[i].flags & E1K_RULE_ACTIVE))
-			continue;
-		read_hits(m, i, &hits);
-		rule_format(&rules[i], text, sizeof(text));
+	for (unsigned int i = 0; i < set->n; i++) {
+		read_hits(m, set->r[i].id, &hits);
+		rule_format(&set->r[i], text, sizeof(text));
 		if (g_opts.json) {
 			json_obj_begin(&j);
 			json_key(&j, "slot");
@@ -526,7 +450,7 @@ static int filter_list(const struct filter_maps *m, const char *ifname)
 			json_key(&j, "rule");
 			json_str(&j, text);
 			json_key(&j, "action");
-			json_str(&j, policy_name(rules[i].action));
+			json_str(&j, policy_name(set->r[i].action));
 			json_hits(&j, &hits);
 			json_obj_end(&j);
 		} else {
@@ -547,12 +471,222 @@ static int filter_list(const struct filter_maps *m, const char *ifname)
 	return 0;
 }
 
+/* The rule set as a file `filter load` reads back: the two settings, then
+ * the rules in order. */
+static int filter_save(const struct ruleset *set)
+{
+	char text[256];
+
+	printf("policy %s\nunclassified %s\n", policy_name(set->policy), unclass_name(set->unclass));
+	for (unsigned int i = 0; i < set->n; i++) {
+		rule_format(&set->r[i], text, sizeof(text));
+		printf("%s\n", text);
+	}
+	return 0;
+}
+
+/* Read a rule set file (`filter save`'s format: a rule or setting per line,
+ * # comments, blank lines) into @out; settings not given are the defaults.
+ * Nothing is touched yet: a file with one bad line changes nothing. */
+static int read_ruleset_file(const char *path, struct ruleset *out)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[1024], err_text[256];
+	int lineno = 0, err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->policy = E1K_ACTION_PASS;
+	out->unclass = E1K_UNCLASS_RULES;
+	if (!f) {
+		err_msg("filter", "cannot read '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	while (!err && fgets(line, sizeof(line), f)) {
+		char *words[64], *save = NULL, *hash = strchr(line, '#');
+		struct parsed_rule p;
+		int n = 0;
+
+		lineno++;
+		if (hash)
+			*hash = '\0';
+		for (char *w = strtok_r(line, " \t\r\n", &save); w && n < 64;
+		     w = strtok_r(NULL, " \t\r\n", &save))
+			words[n++] = w;
+		if (n == 0)
+			continue;
+		if (rule_parse(n, words, &p, err_text, sizeof(err_text))) {
+			err_msg("filter", "%s:%d: %s", path, lineno, err_text);
+			err = -EINVAL;
+		} else if (p.kind == RULE_POLICY) {
+			out->policy = p.setting;
+		} else if (p.kind == RULE_UNCLASSIFIED) {
+			out->unclass = p.setting;
+		} else if (find_rule(out, &p.rule) >= 0) {
+			err_msg("filter", "%s:%d: the same rule twice", path, lineno);
+			err = -EINVAL;
+		} else if (out->n == E1K_FILTER_MAX_RULES) {
+			err_msg("filter", "%s:%d: more than %d rules", path, lineno, E1K_FILTER_MAX_RULES);
+			err = -EINVAL;
+		} else {
+			out->r[out->n] = p.rule;
+			out->r[out->n].id = RULESET_NEW_ID;
+			out->n++;
+		}
+	}
+	if (!err && ferror(f)) {
+		err_msg("filter", "reading '%s': %s", path, strerror(errno));
+		err = -EIO;
+	}
+	if (f != stdin)
+		fclose(f);
+	return err;
+}
+
+/* Switch to @file's set at once; rules the active set has too keep their
+ * counters. */
+static int filter_load(const struct filter_maps *m, const struct filter_image *img,
+		       const struct ruleset *active, struct ruleset *file)
+{
+	struct json j;
+	int err;
+
+	for (unsigned int i = 0; i < file->n; i++) {
+		int k = find_rule(active, &file->r[i]);
+
+		if (k >= 0)
+			file->r[i].id = active->r[k].id;
+	}
+	err = apply(m, img, file);
+	if (err)
+		return err;
+	if (!g_opts.json) {
+		printf("loaded %u rules, policy %s, unclassified %s\n", file->n,
+		       policy_name(file->policy), unclass_name(file->unclass));
+		return 0;
+	}
+	json_init(&j, stdout);
+	json_obj_begin(&j);
+	json_key(&j, "interface");
+	json_str(&j, m->ifname);
+	json_key(&j, "change");
+	json_str(&j, "loaded");
+	json_key(&j, "rules");
+	json_u64(&j, file->n);
+	json_obj_end(&j);
+	json_finish(&j);
+	return 0;
+}
+
+/* The words of a subcommand, checked before anything is touched. */
+struct filter_cmd {
+	const char *sub, *ifname;
+	int argc;
+	char **argv;
+	struct parsed_rule rule;	/* add, insert, replace */
+	int pos;			/* insert, replace */
+	struct ruleset file;		/* load */
+};
+
+static int parse_filter_cmd(int argc, char **argv, struct filter_cmd *c)
+{
+	static const char *const subs[] = { "add", "insert", "replace", "del", "list",
+					    "flush", "save", "load" };
+	char err_text[256];
+	bool known = false, positional;
+	unsigned long v;
+
+	c->sub = argv[0];
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		known |= !strcmp(c->sub, subs[i]);
+	if (!known) {
+		err_msg("filter", "unknown subcommand '%s' (add, insert, replace, del, list, flush, save, load)",
+			c->sub);
+		return -EINVAL;
+	}
+	if (argc < 2) {
+		err_msg("filter", "%s needs an interface", c->sub);
+		return -EINVAL;
+	}
+	c->ifname = argv[1];
+	c->argc = argc - 2;
+	c->argv = argv + 2;
+	c->pos = -1;
+	positional = !strcmp(c->sub, "insert") || !strcmp(c->sub, "replace");
+	if (positional) {
+		if (c->argc < 1 || parse_decimal(c->argv[0], E1K_FILTER_MAX_RULES - 1, &v)) {
+			err_msg("filter", "%s IFACE POS RULE: POS is a slot, 0 to %d", c->sub,
+				E1K_FILTER_MAX_RULES - 1);
+			return -EINVAL;
+		}
+		c->pos = (int)v;
+		c->argc--;
+		c->argv++;
+	}
+	if (!strcmp(c->sub, "add") || positional) {
+		if (rule_parse(c->argc, c->argv, &c->rule, err_text, sizeof(err_text))) {
+			err_msg("filter", "%s", err_text);
+			return -EINVAL;
+		}
+		if (positional && c->rule.kind != RULE_MATCH) {
+			err_msg("filter", "%s takes a rule; settings are changed with add", c->sub);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if ((!strcmp(c->sub, "del") && c->argc < 1) ||
+	    (!strcmp(c->sub, "load") && c->argc != 1) ||
+	    ((!strcmp(c->sub, "list") || !strcmp(c->sub, "flush") || !strcmp(c->sub, "save")) &&
+	     c->argc > 0)) {
+		err_msg("filter", "%s: wrong number of arguments (see filter --help)", c->sub);
+		return -EINVAL;
+	}
+	if (!strcmp(c->sub, "load"))
+		return read_ruleset_file(c->argv[0], &c->file);
+	return 0;
+}
+
+static int run_filter_cmd(const struct filter_maps *m, struct filter_cmd *c)
+{
+	struct filter_image *img = calloc(1, sizeof(*img));
+	struct ruleset active, want;
+	const char *sub = c->sub;
+	int err;
+
+	if (!img) {
+		err_msg("filter", "out of memory");
+		return -ENOMEM;
+	}
+	err = read_image(m, img);
+	if (err)
+		goto out;
+	ruleset_active(img, &active);
+	want = active;
+	if (!strcmp(sub, "list"))
+		err = filter_list(m, &active);
+	else if (!strcmp(sub, "save"))
+		err = filter_save(&active);
+	else if (!strcmp(sub, "add"))
+		err = filter_put(m, img, &want, &c->rule, -1, false);
+	else if (!strcmp(sub, "insert"))
+		err = filter_put(m, img, &want, &c->rule, c->pos, false);
+	else if (!strcmp(sub, "replace"))
+		err = filter_put(m, img, &want, &c->rule, c->pos, true);
+	else if (!strcmp(sub, "del"))
+		err = filter_del(m, img, &want, c->argc, c->argv);
+	else if (!strcmp(sub, "flush"))
+		err = filter_flush(m, img, &want);
+	else
+		err = filter_load(m, img, &active, &c->file);
+out:
+	free(img);
+	return err;
+}
+
 int cmd_filter(int argc, char **argv)
 {
+	struct filter_cmd *c;
 	struct filter_maps m;
-	struct parsed_rule p;
-	char err_text[256];
-	const char *sub, *ifname;
+	bool reading;
 	int err, lock;
 
 	if (argc < 1 || is_help(argv[0])) {
@@ -565,51 +699,34 @@ int cmd_filter(int argc, char **argv)
 			return EXIT_OK;
 		}
 	}
-	sub = argv[0];
-	if (strcmp(sub, "add") && strcmp(sub, "del") && strcmp(sub, "list") &&
-	    strcmp(sub, "flush")) {
-		err_msg("filter", "unknown subcommand '%s' (add, del, list, flush)", sub);
-		return EXIT_USAGE;
-	}
-	if (argc < 2) {
-		err_msg("filter", "%s needs an interface", sub);
-		return EXIT_USAGE;
-	}
-	ifname = argv[1];
-	argc -= 2;
-	argv += 2;
-	/* Check the words before touching anything. */
-	if (!strcmp(sub, "add") && rule_parse(argc, argv, &p, err_text, sizeof(err_text))) {
-		err_msg("filter", "%s", err_text);
-		return EXIT_USAGE;
-	}
-	if ((!strcmp(sub, "del") && argc < 1) ||
-	    ((!strcmp(sub, "list") || !strcmp(sub, "flush")) && argc > 0)) {
-		err_msg("filter", "%s: wrong number of arguments (see filter --help)", sub);
-		return EXIT_USAGE;
-	}
-	if (require_caps("filter"))
+	c = calloc(1, sizeof(*c));
+	if (!c)
 		return EXIT_FAIL;
-	/* Each mutation reads the whole rule table, plans and writes: without
-	 * the lock two at once lose rules, or leave a listed deny rule whose
-	 * trie bits the other removed. */
-	lock = pin_root_lock("filter", strcmp(sub, "list") != 0);
-	if (lock < 0)
-		return EXIT_FAIL;
-	if (open_maps(ifname, &m)) {
-		close(lock);
-		return EXIT_FAIL;
+	/* Check the words (and a file to load) before touching anything. */
+	if (parse_filter_cmd(argc, argv, c)) {
+		free(c);
+		return EXIT_USAGE;
 	}
-	if (!strcmp(sub, "add"))
-		err = filter_add(&m, &p);
-	else if (!strcmp(sub, "del"))
-		err = filter_del(&m, argc, argv);
-	else if (!strcmp(sub, "flush"))
-		err = filter_flush(&m);
-	else
-		err = filter_list(&m, ifname);
-	close_maps(&m);
+	err = require_caps("filter");
+	if (err)
+		goto out;
+	/* Each change reads the whole filter, plans and writes: without the
+	 * lock two at once would plan from the same state and the second
+	 * would undo the first. */
+	reading = !strcmp(c->sub, "list") || !strcmp(c->sub, "save");
+	lock = pin_root_lock("filter", !reading);
+	if (lock < 0) {
+		err = lock;
+		goto out;
+	}
+	err = open_maps(c->ifname, &m);
+	if (!err) {
+		err = run_filter_cmd(&m, c);
+		close_maps(&m);
+	}
 	close(lock);
+out:
+	free(c);
 	if (err == -EINVAL)
 		return EXIT_USAGE;
 	return err ? EXIT_FAIL : EXIT_OK;

@@ -17,7 +17,7 @@ const struct map_layout layout_filter_cfg = {	/* xdp_filter.bpf.c */
 };
 const struct map_layout layout_filter_rules = {
 	E1K_MAP_FILTER_RULES, BPF_MAP_TYPE_ARRAY, U32, sizeof(struct e1k_filter_rule),
-	E1K_FILTER_MAX_RULES,
+	E1K_FILTER_RULE_ENTRIES,
 };
 const struct map_layout layout_filter_hits = {
 	E1K_MAP_FILTER_HITS, BPF_MAP_TYPE_PERCPU_ARRAY, U32, sizeof(struct e1k_stats),

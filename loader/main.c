@@ -18,7 +18,8 @@ static const struct {
 	{ "detach", cmd_detach, "detach IFACE" },
 	{ "status", cmd_status, "status [IFACE]" },
 	{ "stats", cmd_stats, "stats IFACE [--interval S] [--count N] [--per-cpu]" },
-	{ "filter", cmd_filter, "filter add|del|list|flush IFACE [RULE]" },
+	{ "filter", cmd_filter,
+	  "filter add|insert|replace|del|list|flush|save|load IFACE [SLOT] [RULE|FILE]" },
 	{ "echo", cmd_echo, "echo list|sync|add|del IFACE [ADDR[/LEN]]" },
 };
 

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "oracle.h"
+#include "../../loader/ruleset.h"
 #include "pkt.h"
 #include "unit.h"
 #include "../../bpf/e1k_filter_rules.h"
@@ -357,12 +358,12 @@ static const struct mapspec maps_filter[] = {
 	STATS(E1K_MAP_FILTER_STATS),
 	{ E1K_MAP_FILTER_CFG, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct e1k_filter_cfg), 1, 0 },
 	{ E1K_MAP_FILTER_RULES, BPF_MAP_TYPE_ARRAY, 4, sizeof(struct e1k_filter_rule),
-	  E1K_FILTER_MAX_RULES, 0 },
+	  E1K_FILTER_RULE_ENTRIES, 0 },
 	{ E1K_MAP_FILTER_HITS, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 16, E1K_FILTER_HIT_ENTRIES, 0 },
-	{ E1K_MAP_FILTER_SRC4, BPF_MAP_TYPE_LPM_TRIE, 8, 8, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
-	{ E1K_MAP_FILTER_DST4, BPF_MAP_TYPE_LPM_TRIE, 8, 8, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
-	{ E1K_MAP_FILTER_SRC6, BPF_MAP_TYPE_LPM_TRIE, 20, 8, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
-	{ E1K_MAP_FILTER_DST6, BPF_MAP_TYPE_LPM_TRIE, 20, 8, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
+	{ E1K_MAP_FILTER_SRC4, BPF_MAP_TYPE_LPM_TRIE, 8, 16, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
+	{ E1K_MAP_FILTER_DST4, BPF_MAP_TYPE_LPM_TRIE, 8, 16, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
+	{ E1K_MAP_FILTER_SRC6, BPF_MAP_TYPE_LPM_TRIE, 20, 16, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
+	{ E1K_MAP_FILTER_DST6, BPF_MAP_TYPE_LPM_TRIE, 20, 16, E1K_FILTER_LPM_ENTRIES, BPF_F_NO_PREALLOC },
 	{ NULL, 0, 0, 0, 0, 0 }
 };
 static const struct mapspec maps_echo[] = {
@@ -1201,9 +1202,11 @@ static void t_echo_counters(void)
 
 static int f_cfg_fd, f_rules_fd, f_hits_fd, f_stats_fd, f_trie_fd[E1K_TRIE_COUNT];
 
+/* A rule set as the tests write it: rules by slot (gaps allowed: only the
+ * order counts), the policies. */
 struct fset {
 	struct e1k_filter_rule r[E1K_FILTER_MAX_RULES];
-	struct e1k_filter_cfg cfg;
+	unsigned char policy, unclass;
 };
 
 static struct e1k_filter_rule *slot(struct fset *s, int i, uint8_t action)
@@ -1261,52 +1264,57 @@ static void r_sport(struct e1k_filter_rule *r, uint16_t lo, uint16_t hi)
 /* Write the whole filter state the way the loader must (see
  * e1k_xdp_maps.h): rules inactive, tries per plan, stale entries removed,
  * then the rules. Counters zeroed. Returns 0 or fails the test. */
+/* What the filter maps hold (only filter_install writes them), and the
+ * counter id the last install gave each slot of the test's set. */
+static struct filter_image f_img;
+static int f_slot_id[E1K_FILTER_MAX_RULES];
+
+/*
+ * Install @s the way the loader does (loader/ruleset.c, ruleset_bpf.c):
+ * planned against what the maps hold, built in the inactive bank, switched
+ * in at once; so every install also switches banks. Counters zeroed.
+ * Returns 0 or fails the test.
+ */
 static int filter_install(struct tcase *t, const struct fset *s)
 {
-	__u32 zero = 0;
+	static struct filter_op ops[RULESET_MAX_OPS];
+	struct ruleset_fds fds = { f_cfg_fd, f_rules_fd, f_hits_fd,
+				   { f_trie_fd[0], f_trie_fd[1], f_trie_fd[2], f_trie_fd[3] } };
+	struct ruleset want = { 0 };
+	int slot_of[E1K_FILTER_MAX_RULES], n, err;
+	char why[256];
 
-	for (__u32 i = 0; i < E1K_FILTER_MAX_RULES; i++) {
-		struct e1k_filter_rule r = s->r[i];
-		const char *why = e1k_rule_check(&r);
-
-		if (why)
-			return tfail(t, "test bug: rule %u invalid: %s", i, why), -1;
-		r.flags &= ~E1K_RULE_ACTIVE;
-		if (r.flags == 0)
-			memset(&r, 0, sizeof(r));
-		if (bpf_map_update_elem(f_rules_fd, &i, &r, BPF_ANY))
-			return tfail(t, "rules update: %s", strerror(errno)), -1;
+	for (unsigned int i = 0; i < E1K_FILTER_MAX_RULES; i++) {
+		f_slot_id[i] = -1;
+		if (!(s->r[i].flags & E1K_RULE_ACTIVE))
+			continue;
+		slot_of[want.n] = (int)i;
+		want.r[want.n] = s->r[i];
+		want.r[want.n++].id = RULESET_NEW_ID;
 	}
-	for (int tr = 0; tr < E1K_TRIE_COUNT; tr++) {
-		struct e1k_trie_entry e[E1K_FILTER_MAX_RULES];
-		int n = e1k_trie_plan(s->r, E1K_FILTER_MAX_RULES, (enum e1k_trie)tr, e,
-				      E1K_FILTER_MAX_RULES);
-		uint8_t key[20], next[20];
-		int fd = f_trie_fd[tr];
-
-		if (n < 0)
-			return tfail(t, "trie plan failed"), -1;
-		while (!bpf_map_get_next_key(fd, NULL, next))
-			bpf_map_delete_elem(fd, next);
-		for (int i = 0; i < n; i++) {
-			struct e1k_lpm_val v = { e[i].rules };
-
-			if (tr == E1K_TRIE_SRC4 || tr == E1K_TRIE_DST4)
-				e1k_trie_key4(&e[i], (struct e1k_lpm4_key *)key);
-			else
-				e1k_trie_key6(&e[i], (struct e1k_lpm6_key *)key);
-			if (bpf_map_update_elem(fd, key, &v, BPF_ANY))
-				return tfail(t, "trie update: %s", strerror(errno)), -1;
-		}
+	want.policy = s->policy;
+	want.unclass = s->unclass;
+	n = ruleset_plan(&f_img, &want, ops, RULESET_MAX_OPS, why, sizeof(why));
+	if (n < 0)
+		return tfail(t, "test bug: plan refused: %s", why), -1;
+	for (int i = 0; i < n; i++) {
+		err = ruleset_write(&fds, &ops[i]);
+		if (err)
+			return tfail(t, "write %d of %d (kind %d): %s", i, n, ops[i].kind,
+				     strerror(-err)), -1;
+		filter_image_apply(&f_img, &ops[i]);
 	}
-	for (__u32 i = 0; i < E1K_FILTER_MAX_RULES; i++)
-		if (bpf_map_update_elem(f_rules_fd, &i, &s->r[i], BPF_ANY))
-			return tfail(t, "rules update: %s", strerror(errno)), -1;
-	if (bpf_map_update_elem(f_cfg_fd, &zero, &s->cfg, BPF_ANY))
-		return tfail(t, "cfg update: %s", strerror(errno)), -1;
+	for (unsigned int k = 0; k < want.n; k++)
+		f_slot_id[slot_of[k]] = want.r[k].id;
 	zero_percpu(f_hits_fd, E1K_FILTER_HIT_ENTRIES);
 	zero_percpu(f_stats_fd, E1K_STATS_ENTRIES);
 	return 0;
+}
+
+/* The hit counter index of the model's deciding @slot (or a fixed entry). */
+static unsigned int hit_index(int slot)
+{
+	return slot < E1K_FILTER_MAX_RULES ? (unsigned int)f_slot_id[slot] : (unsigned int)slot;
 }
 
 /* Expected counters, accumulated alongside the frames. */
@@ -1326,7 +1334,7 @@ static int filter_check(struct tcase *t, const char *what, const struct fset *s,
 	int sl, wv, v;
 
 	oracle_classify(f, len, &c);
-	wv = oracle_filter(s->r, &s->cfg, &c, &sl);
+	wv = oracle_filter(s->r, s->policy, s->unclass, &c, &sl);
 	v = run(o_filter.fd, f, len, out, &outlen);
 	if (v != wv) {
 		char hex[260];
@@ -1353,7 +1361,7 @@ static int filter_check(struct tcase *t, const char *what, const struct fset *s,
 		}
 		/* Per frame, so a disagreement names the frame: the same
 		 * rule decided, and both call it (un)classifiable. */
-		if (sl >= 0 && read_stats(f_hits_fd, (unsigned)sl).packets !=
+		if (sl >= 0 && read_stats(f_hits_fd, hit_index(sl)).packets !=
 				       x->hits[sl].packets)
 			tfail(t, "%s: decided by another rule than the model's %d", what, sl);
 		if (read_stats(f_hits_fd, E1K_FILTER_HIT_UNCLASS).packets !=
@@ -1370,16 +1378,26 @@ static int filter_check(struct tcase *t, const char *what, const struct fset *s,
 	return v;
 }
 
+/* Every counter: each rule's (by the id its slot got), the default and
+ * unclassified ones, and 0 in every id no rule has. */
 static void filter_check_counters(struct tcase *t, const struct fexp *x)
 {
+	struct e1k_stats want[E1K_FILTER_HIT_ENTRIES];
+
+	memset(want, 0, sizeof(want));
+	for (int i = 0; i < E1K_FILTER_MAX_RULES; i++)
+		if (f_slot_id[i] >= 0)
+			want[f_slot_id[i]] = x->hits[i];
+	want[E1K_FILTER_HIT_DEFAULT] = x->hits[E1K_FILTER_HIT_DEFAULT];
+	want[E1K_FILTER_HIT_UNCLASS] = x->hits[E1K_FILTER_HIT_UNCLASS];
 	for (unsigned i = 0; i < E1K_FILTER_HIT_ENTRIES; i++) {
 		struct e1k_stats h = read_stats(f_hits_fd, i);
 
-		TCHECK(t, h.packets == x->hits[i].packets && h.bytes == x->hits[i].bytes,
+		TCHECK(t, h.packets == want[i].packets && h.bytes == want[i].bytes,
 		       "hits[%u] = %llu/%llu, want %llu/%llu", i,
 		       (unsigned long long)h.packets, (unsigned long long)h.bytes,
-		       (unsigned long long)x->hits[i].packets,
-		       (unsigned long long)x->hits[i].bytes);
+		       (unsigned long long)want[i].packets,
+		       (unsigned long long)want[i].bytes);
 	}
 	check_stats(t, f_stats_fd, x->stats);
 }
@@ -1577,7 +1595,7 @@ static void t_filter_rules(void)
 
 	/* all constraints together (allow), default drop */
 	memset(&s, 0, sizeof(s));
-	s.cfg.default_policy = E1K_ACTION_DROP;
+	s.policy = E1K_ACTION_DROP;
 	r = slot(&s, 0, E1K_ACTION_PASS);
 	r->flags |= E1K_MATCH_ETHERTYPE;
 	r->ethertype = 0x0800;
@@ -1782,7 +1800,7 @@ static void t_filter_unclassified(void)
 
 		memset(&s, 0, sizeof(s));
 		memset(&x, 0, sizeof(x));
-		s.cfg.unclass_policy = pols[pol];
+		s.unclass = pols[pol];
 		/* deny tcp dport 22: port unknown in these frames */
 		r = slot(&s, 0, E1K_ACTION_DROP);
 		r_proto(r, 6);
@@ -1828,7 +1846,7 @@ static void t_filter_unclassified(void)
 
 		memset(&s, 0, sizeof(s));
 		memset(&x, 0, sizeof(x));
-		s.cfg.default_policy = E1K_ACTION_DROP;
+		s.policy = E1K_ACTION_DROP;
 		r = slot(&s, 0, E1K_ACTION_PASS);
 		r_proto(r, 6);
 		r_dport(r, 22, 22);
@@ -1852,8 +1870,8 @@ static void t_filter_unclassified(void)
 		struct fspec b = spec4(6);
 
 		memset(&s, 0, sizeof(s));
-		s.cfg.default_policy = 7;
-		s.cfg.unclass_policy = 9;
+		s.policy = 7;
+		s.unclass = 9;
 		if (!filter_install(&t, &s)) {
 			len = pkt_build(&b, f);
 			TCHECK(&t, filter_check(&t, "bad default", &s, NULL, f, len) == XDP_DROP,
@@ -1902,7 +1920,7 @@ static void t_filter_unclassified_definite(void)
 
 	memset(&s, 0, sizeof(s));
 	memset(&x, 0, sizeof(x));
-	s.cfg.unclass_policy = E1K_UNCLASS_PASS;
+	s.unclass = E1K_UNCLASS_PASS;
 	r = slot(&s, 0, E1K_ACTION_DROP);	/* uncertain for every case */
 	r_proto(r, 6);
 	r_dport(r, 22, 22);
@@ -1939,7 +1957,7 @@ static void t_filter_unclassified_definite(void)
 	memset(&t, 0, sizeof(t));
 	memset(&s, 0, sizeof(s));
 	memset(&x, 0, sizeof(x));
-	s.cfg.unclass_policy = E1K_UNCLASS_DROP;
+	s.unclass = E1K_UNCLASS_DROP;
 	r = slot(&s, 0, E1K_ACTION_PASS);
 	r_src(r, "10.12.0.0", 16);
 	if (!filter_install(&t, &s)) {
@@ -1991,7 +2009,7 @@ static void t_filter_truncation(void)
 
 		memset(&s, 0, sizeof(s));
 		memset(&x, 0, sizeof(x));
-		s.cfg.unclass_policy = pols[pol];
+		s.unclass = pols[pol];
 		r = slot(&s, 0, E1K_ACTION_PASS);
 		r_src(r, "10.11.0.2", 32);
 		r_proto(r, 1);
@@ -2012,7 +2030,7 @@ static void t_filter_truncation(void)
 				int sl, fullv;
 
 				oracle_classify(f, full, &c);
-				fullv = oracle_filter(s.r, &s.cfg, &c, &sl);
+				fullv = oracle_filter(s.r, s.policy, s.unclass, &c, &sl);
 				for (size_t len = 14; len <= full; len++) {
 					char what[48];
 					int v;
@@ -2299,10 +2317,10 @@ static void t_filter_corpus(int deny_only)
 			static const uint8_t up[] = { E1K_UNCLASS_UNSET, E1K_UNCLASS_RULES,
 						      E1K_UNCLASS_DROP };
 
-			s.cfg.unclass_policy = up[rn(3)];
+			s.unclass = up[rn(3)];
 		} else {
-			s.cfg.unclass_policy = (uint8_t)rn(4);
-			s.cfg.default_policy = (uint8_t)rn(3);
+			s.unclass = (uint8_t)rn(4);
+			s.policy = (uint8_t)rn(3);
 		}
 		if (filter_install(&t, &s))
 			break;

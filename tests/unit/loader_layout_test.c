@@ -38,9 +38,9 @@ static void test_compare(void)
 
 	have.value_size += 8;	/* a filter built from a newer header */
 	snprintf(want_have, sizeof(want_have), "map e1k_filt_rules has layout array key 4 value %u x %u",
-		 have.value_size, E1K_FILTER_MAX_RULES);
+		 have.value_size, E1K_FILTER_RULE_ENTRIES);
 	snprintf(want_exp, sizeof(want_exp), "expected array key 4 value %zu x %u",
-		 sizeof(struct e1k_filter_rule), E1K_FILTER_MAX_RULES);
+		 sizeof(struct e1k_filter_rule), E1K_FILTER_RULE_ENTRIES);
 	ok = layout_compare("e1k_filt_rules", &have, &layout_filter_rules, err, sizeof(err)) &&
 	     strstr(err, want_have) && strstr(err, want_exp) && strstr(err, "remove its pins");
 	snprintf(why, sizeof(why), "message: %s", err);

@@ -143,12 +143,13 @@ static void test_fields(void)
 /* A parsed plan (e1k_trie_plan's output) and its length. */
 struct plan {
 	int n;
-	struct e1k_trie_entry e[E1K_FILTER_MAX_RULES];
+	struct e1k_trie_entry e[E1K_FILTER_LPM_ENTRIES];
 };
 
+/* @rules: the whole rules map, both banks. */
 static void plan_build(const struct e1k_filter_rule *rules, enum e1k_trie t, struct plan *p)
 {
-	p->n = e1k_trie_plan(rules, E1K_FILTER_MAX_RULES, t, p->e, E1K_FILTER_MAX_RULES);
+	p->n = e1k_trie_plan(rules, t, p->e, E1K_FILTER_LPM_ENTRIES);
 }
 
 static const struct e1k_trie_entry *plan_find(const struct plan *p, const char *addr,
@@ -180,7 +181,7 @@ static void set_rule(struct e1k_filter_rule *r, const char *text, int active)
  * loader uses: each prefix maps to every rule whose prefix contains it. */
 static void test_trie_plan(void)
 {
-	struct e1k_filter_rule rules[E1K_FILTER_MAX_RULES] = { 0 };
+	struct e1k_filter_rule rules[E1K_FILTER_RULE_ENTRIES] = { 0 };
 	struct plan p;
 	const struct e1k_trie_entry *e8, *e16, *e24, *h;
 	struct e1k_lpm4_key key;
@@ -197,18 +198,18 @@ static void test_trie_plan(void)
 	e8 = plan_find(&p, "10.0.0.0", 8);
 	e16 = plan_find(&p, "10.1.0.0", 16);
 	e24 = plan_find(&p, "10.1.2.0", 24);
-	ok = p.n == 3 && e8 && e16 && e24 && e8->rules == (1u << 0 | 1u << 6) &&
-	     e16->rules == (1u << 0 | 1u << 1 | 1u << 6) &&
-	     e24->rules == (1u << 0 | 1u << 1 | 1u << 2 | 1u << 6) &&
+	ok = p.n == 3 && e8 && e16 && e24 && e8->rules[0] == (1u << 0 | 1u << 6) &&
+	     e16->rules[0] == (1u << 0 | 1u << 1 | 1u << 6) &&
+	     e24->rules[0] == (1u << 0 | 1u << 1 | 1u << 2 | 1u << 6) &&
 	     !plan_find(&p, "10.2.0.0", 16);
 	result("trie_plan_src4_containment", ok, "IPv4 source plan wrong");
 
 	plan_build(rules, E1K_TRIE_DST4, &p);
-	ok = p.n == 1 && (h = plan_find(&p, "192.168.0.0", 16)) && h->rules == 1u << 2;
+	ok = p.n == 1 && (h = plan_find(&p, "192.168.0.0", 16)) && h->rules[0] == 1u << 2;
 	result("trie_plan_dst4", ok, "IPv4 destination plan wrong");
 
 	plan_build(rules, E1K_TRIE_SRC6, &p);
-	ok = p.n == 1 && (h = plan_find(&p, "fd00::", 8)) && h->rules == 1u << 5;
+	ok = p.n == 1 && (h = plan_find(&p, "fd00::", 8)) && h->rules[0] == 1u << 5;
 	result("trie_plan_src6_family", ok, "IPv6 plan mixes families");
 
 	plan_build(rules, E1K_TRIE_SRC4, &p);
@@ -224,6 +225,18 @@ static void test_trie_plan(void)
 	memset(rules, 0, sizeof(rules));
 	plan_build(rules, E1K_TRIE_SRC4, &p);
 	result("trie_plan_empty", p.n == 0, "plan of no rules is not empty");
+
+	/* Both banks in one set of entries, each right for both: bank 1's
+	 * 10.1/16 entry carries bank 0's 10/8 rule, which contains it, or
+	 * creating it would hide that rule from bank 0's frames. */
+	set_rule(&rules[0], "deny src 10.0.0.0/8", 1);
+	set_rule(&rules[E1K_FILTER_MAX_RULES + 3], "allow src 10.1.0.0/16", 1);
+	plan_build(rules, E1K_TRIE_SRC4, &p);
+	e8 = plan_find(&p, "10.0.0.0", 8);
+	e16 = plan_find(&p, "10.1.0.0", 16);
+	ok = p.n == 2 && e8 && e16 && e8->rules[0] == 1u && e8->rules[1] == 0 &&
+	     e16->rules[0] == 1u && e16->rules[1] == 1u << 3;
+	result("trie_plan_two_banks", ok, "entries not right for both banks");
 }
 
 int main(void)

@@ -325,12 +325,11 @@ int oracle_rule(const struct e1k_filter_rule *r, const struct ocls *c)
 	return res;
 }
 
-int oracle_filter(const struct e1k_filter_rule *rules,
-		  const struct e1k_filter_cfg *cfg, const struct ocls *c,
-		  int *slot)
+int oracle_filter(const struct e1k_filter_rule *rules, unsigned char policy,
+		  unsigned char unclass, const struct ocls *c, int *slot)
 {
-	unsigned dp = cfg ? cfg->default_policy : 0;
-	unsigned up = cfg ? cfg->unclass_policy : 0;
+	unsigned dp = policy;
+	unsigned up = unclass;
 
 	/* Only an unclassifiable frame gives MAYBE; "allow" resolves it in
 	 * favour of pass rules, every other setting in favour of drop rules. */

@@ -34,11 +34,12 @@ struct ocls {
 
 void oracle_classify(const uint8_t *f, size_t len, struct ocls *c);
 
-/* Filter decision: XDP_PASS / XDP_DROP; *slot = deciding rule, or
- * E1K_FILTER_HIT_DEFAULT, or -1 when the unclassified policy decided. */
-int oracle_filter(const struct e1k_filter_rule *rules,
-		  const struct e1k_filter_cfg *cfg, const struct ocls *c,
-		  int *slot);
+/* Filter decision for one bank's rules (rules[0..E1K_FILTER_MAX_RULES),
+ * slot order) and its policies: XDP_PASS / XDP_DROP; *slot = deciding
+ * rule, or E1K_FILTER_HIT_DEFAULT, or -1 when the unclassified policy
+ * decided. */
+int oracle_filter(const struct e1k_filter_rule *rules, unsigned char policy,
+		  unsigned char unclass, const struct ocls *c, int *slot);
 
 /* Tri-state of one rule: 0 no, 1 yes, 2 maybe. */
 int oracle_rule(const struct e1k_filter_rule *r, const struct ocls *c);

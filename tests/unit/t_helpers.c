@@ -130,36 +130,43 @@ static const struct e1k_trie_entry *find(const struct e1k_trie_entry *e, int n,
 static void t_plan_nested(void)
 {
 	struct tcase t = { "" };
-	struct e1k_filter_rule rules[4];
-	struct e1k_trie_entry e[E1K_FILTER_MAX_RULES];
+	static struct e1k_filter_rule rules[E1K_FILTER_RULE_ENTRIES];
+	struct e1k_trie_entry e[E1K_FILTER_LPM_ENTRIES];
 	const struct e1k_trie_entry *x;
 	int n;
 
+	memset(rules, 0, sizeof(rules));
 	rules[0] = rule4(0, "10.1.0.0", 16);
 	rules[1] = rule4(0, "10.0.0.0", 8);
 	rules[2] = rule4(0, "10.1.2.0", 24);
 	rules[3] = rule4(0, "10.0.0.0", 8); /* duplicate prefix */
-	n = e1k_trie_plan(rules, 4, E1K_TRIE_SRC4, e, E1K_FILTER_MAX_RULES);
+	n = e1k_trie_plan(rules, E1K_TRIE_SRC4, e, E1K_FILTER_LPM_ENTRIES);
 	TCHECK(&t, n == 3, "want 3 distinct prefixes, got %d", n);
 	x = find(e, n, 8, "10.0.0.0");
-	TCHECK(&t, x && x->rules == 0xa, "10/8 should hold rules 1,3: %llx",
-	       x ? (unsigned long long)x->rules : 0ull);
+	TCHECK(&t, x && x->rules[0] == 0xa && !x->rules[1], "10/8 should hold rules 1,3: %llx",
+	       x ? (unsigned long long)x->rules[0] : 0ull);
 	x = find(e, n, 16, "10.1.0.0");
-	TCHECK(&t, x && x->rules == 0xb, "10.1/16 should hold rules 0,1,3");
+	TCHECK(&t, x && x->rules[0] == 0xb, "10.1/16 should hold rules 0,1,3");
 	x = find(e, n, 24, "10.1.2.0");
-	TCHECK(&t, x && x->rules == 0xf, "10.1.2/24 should hold all four");
-	n = e1k_trie_plan(rules, 4, E1K_TRIE_DST4, e, E1K_FILTER_MAX_RULES);
+	TCHECK(&t, x && x->rules[0] == 0xf, "10.1.2/24 should hold all four");
+	n = e1k_trie_plan(rules, E1K_TRIE_DST4, e, E1K_FILTER_LPM_ENTRIES);
 	TCHECK(&t, n == 0, "no dst prefixes: got %d entries", n);
-	n = e1k_trie_plan(rules, 4, E1K_TRIE_SRC6, e, E1K_FILTER_MAX_RULES);
+	n = e1k_trie_plan(rules, E1K_TRIE_SRC6, e, E1K_FILTER_LPM_ENTRIES);
 	TCHECK(&t, n == 0, "IPv4 rules in the IPv6 trie: %d entries", n);
 	rules[1].flags &= ~E1K_RULE_ACTIVE;
-	n = e1k_trie_plan(rules, 4, E1K_TRIE_SRC4, e, E1K_FILTER_MAX_RULES);
+	n = e1k_trie_plan(rules, E1K_TRIE_SRC4, e, E1K_FILTER_LPM_ENTRIES);
 	x = find(e, n, 24, "10.1.2.0");
-	TCHECK(&t, n == 3 && x && x->rules == 0xd, "inactive rule 1 must vanish");
-	n = e1k_trie_plan(rules, 4, E1K_TRIE_SRC4, e, 2);
+	TCHECK(&t, n == 3 && x && x->rules[0] == 0xd, "inactive rule 1 must vanish");
+	n = e1k_trie_plan(rules, E1K_TRIE_SRC4, e, 2);
 	TCHECK(&t, n == -1, "too small an output must fail, got %d", n);
-	n = e1k_trie_plan(rules, E1K_FILTER_MAX_RULES + 1, E1K_TRIE_SRC4, e, 64);
-	TCHECK(&t, n == -1, "too many rules must fail");
+	n = e1k_trie_plan(rules, E1K_TRIE_COUNT, e, E1K_FILTER_LPM_ENTRIES);
+	TCHECK(&t, n == -1, "a trie out of range must fail");
+	/* A rule in bank 1 shares the entries: its bits in rules[1]. */
+	rules[E1K_FILTER_MAX_RULES + 2] = rule4(0, "10.0.0.0", 8);
+	n = e1k_trie_plan(rules, E1K_TRIE_SRC4, e, E1K_FILTER_LPM_ENTRIES);
+	x = find(e, n, 24, "10.1.2.0");
+	TCHECK(&t, n == 3 && x && x->rules[0] == 0xd && x->rules[1] == 0x4,
+	       "bank 1's rule in slot 2 must show in rules[1] only");
 	tdone("helper_trie_plan_nested", &t);
 }
 
@@ -176,15 +183,15 @@ static uint64_t rnd(void)
 static void t_plan_random(void)
 {
 	struct tcase t = { "" };
-	static struct e1k_filter_rule rules[E1K_FILTER_MAX_RULES];
-	struct e1k_trie_entry e[E1K_FILTER_MAX_RULES];
+	static struct e1k_filter_rule rules[E1K_FILTER_RULE_ENTRIES];
+	struct e1k_trie_entry e[E1K_FILTER_LPM_ENTRIES];
 
 	for (int round = 0; round < 300 && !t.reason[0]; round++) {
 		int v6 = round & 1, nb = v6 ? 16 : 4, n;
 		enum e1k_trie tr = v6 ? E1K_TRIE_DST6 : E1K_TRIE_DST4;
 
 		memset(rules, 0, sizeof(rules));
-		for (int i = 0; i < E1K_FILTER_MAX_RULES; i++) {
+		for (int i = 0; i < E1K_FILTER_RULE_ENTRIES; i++) {
 			struct e1k_filter_rule *r = &rules[i];
 
 			if (rnd() % 3 == 0)
@@ -198,31 +205,37 @@ static void t_plan_random(void)
 				r->dst[k] = (uint8_t)(rnd() % 4 == 0 ? rnd() : (uint64_t)k * 17);
 			e1k_prefix_mask(r->dst, r->dst_len, 16);
 		}
-		n = e1k_trie_plan(rules, E1K_FILTER_MAX_RULES, tr, e, E1K_FILTER_MAX_RULES);
+		n = e1k_trie_plan(rules, tr, e, E1K_FILTER_LPM_ENTRIES);
 		if (n < 0) {
 			tfail(&t, "plan failed in round %d", round);
 			break;
 		}
-		for (int q = 0; q < 200; q++) {
+		/* Each bank's frames: the longest match gives exactly that
+		 * bank's rules whose prefix contains the address. */
+		for (int q = 0; q < 400; q++) {
 			uint8_t a[16] = { 0 };
 			uint64_t want = 0, got = 0;
-			int best = -1;
+			int best = -1, bank = q & 1;
 
 			for (int k = 0; k < nb; k++)
 				a[k] = (uint8_t)(rnd() % 2 ? (uint64_t)k * 17 : rnd());
-			for (int i = 0; i < E1K_FILTER_MAX_RULES; i++)
-				if ((rules[i].flags & E1K_RULE_ACTIVE) &&
-				    e1k_prefix_contains(rules[i].dst, rules[i].dst_len, a, nb * 8))
+			for (int i = 0; i < E1K_FILTER_MAX_RULES; i++) {
+				const struct e1k_filter_rule *r =
+					&rules[bank * E1K_FILTER_MAX_RULES + i];
+
+				if ((r->flags & E1K_RULE_ACTIVE) &&
+				    e1k_prefix_contains(r->dst, r->dst_len, a, nb * 8))
 					want |= 1ull << i;
+			}
 			for (int i = 0; i < n; i++)
 				if (e1k_prefix_contains(e[i].addr, e[i].prefixlen, a, nb * 8) &&
 				    (best < 0 || e[i].prefixlen > e[best].prefixlen))
 					best = i;
 			if (best >= 0)
-				got = e[best].rules;
+				got = e[best].rules[bank];
 			if (got != want) {
-				tfail(&t, "round %d: LPM gives %llx, rules containing the address %llx",
-				      round, (unsigned long long)got, (unsigned long long)want);
+				tfail(&t, "round %d bank %d: LPM gives %llx, rules containing the address %llx",
+				      round, bank, (unsigned long long)got, (unsigned long long)want);
 				break;
 			}
 		}
@@ -252,6 +265,9 @@ static void t_misc(void)
 		   sizeof(struct e1k_echo_cfg) == 12 &&
 		   sizeof(struct e1k_lpm4_key) == 8 &&
 		   sizeof(struct e1k_lpm6_key) == 20 &&
+		   sizeof(struct e1k_lpm_val) == 16 &&
+		   sizeof(struct e1k_echo_key4) == 8 &&
+		   sizeof(struct e1k_echo_key6) == 20 &&
 		   sizeof(struct e1k_stats) == 16,
 	       "a shared struct changed size (layout is ABI with pinned maps)");
 	tdone("helper_misc_layout", &t);

@@ -22,8 +22,11 @@ static_neighbours
 le16() { printf '%02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)); }
 zeros() { _z=; _i=0; while [ $_i -lt "$1" ]; do _z="$_z 00"; _i=$((_i + 1)); done; echo "$_z"; }
 
-# rule4 FLAGS ACTION SRC SRC_LEN PROTO DPORT: struct e1k_filter_rule (56 bytes)
-# for an IPv4 rule (family 4). Unused fields zero, as the encoding requires.
+# rule4 FLAGS ACTION SRC SRC_LEN PROTO DPORT ID: struct e1k_filter_rule (56
+# bytes) for an IPv4 rule (family 4) whose hit counter is ID. Unused fields
+# zero, as the encoding requires. The filter starts in bank 0 (cfg all zero),
+# whose slots are keys 0-63: the suite writes there, in the order the spec
+# gives for one bank (rule inactive, tries, rule active).
 rule4() {
 	_fam=0 _src="$(zeros 16)"
 	[ $(($1 & 4)) -ne 0 ] && _fam=4 _src="$(ip4 "$3") $(zeros 12)"
@@ -31,12 +34,13 @@ rule4() {
 	[ $(($1 & 64)) -ne 0 ] && _dp=$6
 	echo "$(le32_hex "$1") $(printf '%02x' "$2") $(printf '%02x' $_fam) $(printf '%02x' "$4") 00" \
 		"$(printf '%02x' "$5") 00 00 00 $(le16 0) $(le16 0) $(le16 0) $(le16 "$_dp") $(le16 "$_dp")" \
-		"$(le16 0) $_src $(zeros 16)"
+		"$(le16 "$7") $_src $(zeros 16)"
 }
 ACTIVE=1 M_SRC=4 M_PROTO=16 M_DPORT=64 DROP=2
 # bpftool takes the bytes as separate words: the splitting below is wanted.
 # shellcheck disable=SC2046,SC2086
 rules_set() { bpftool map update pinned $PIN/e1k_filt_rules key $(le32_hex "$1") value hex $2; }
+# hits ID: the counter of the rule whose id is ID (as rule4 wrote it).
 hits() { map_pkts $PIN/e1k_filt_hits "$1"; }
 stats() { map_pkts $PIN/e1k_filt_stats "$1"; }
 
@@ -53,10 +57,10 @@ check bpf_filter_no_rules_ping6 "no rules, yet IPv6 pings not all answered" \
 # inactive rule, trie entry (prefix -> bit 0), then activate.
 # shellcheck disable=SC2046
 add_deny_icmp() {
-	rules_set 0 "$(rule4 $((M_SRC | M_PROTO)) $DROP "$PEER_IP4" 32 1 0)" &&
+	rules_set 0 "$(rule4 $((M_SRC | M_PROTO)) $DROP "$PEER_IP4" 32 1 0 0)" &&
 		bpftool map update pinned $PIN/e1k_filt_src4 key hex $(le32_hex 32) $(ip4 "$PEER_IP4") \
-			value hex 01 00 00 00 00 00 00 00 &&
-		rules_set 0 "$(rule4 $((ACTIVE | M_SRC | M_PROTO)) $DROP "$PEER_IP4" 32 1 0)"
+			value hex 01 00 00 00 00 00 00 00 $(zeros 8) &&
+		rules_set 0 "$(rule4 $((ACTIVE | M_SRC | M_PROTO)) $DROP "$PEER_IP4" 32 1 0 0)"
 }
 check bpf_filter_add_rule "bpftool could not write the rule" add_deny_icmp
 
@@ -74,7 +78,7 @@ check bpf_filter_ipv6_unaffected "an IPv4 rule stopped IPv6" \
 # VLAN-tagged frames: a tag must not get a frame past the rule.
 udp_snmp_in() { echo $(($(udp_snmp InDatagrams) + $(udp_snmp NoPorts))); }
 add_deny_udp() {
-	rules_set 1 "$(rule4 $((ACTIVE | M_PROTO | M_DPORT)) $DROP 0.0.0.0 0 17 9999)"
+	rules_set 1 "$(rule4 $((ACTIVE | M_PROTO | M_DPORT)) $DROP 0.0.0.0 0 17 9999 1)"
 }
 check bpf_filter_add_udp_rule "bpftool could not write the UDP rule" add_deny_udp
 denied_udp() {
