@@ -17,7 +17,7 @@ static void attach_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " PROG_NAME " attach IFACE PROG [--mode native|skb] [--force]\n"
-		"                      [--prog-name NAME] [--section SEC]\n"
+		"                      [--prog-name NAME] [--section SEC] [--rules NAME]\n"
 		"\n"
 		"Load PROG and attach it to IFACE's XDP hook. PROG is a bundled program\n"
 		"(filter, icmp-echo, drop, pass, tx) or the path of an object file with\n"
@@ -31,9 +31,13 @@ static void attach_usage(FILE *f)
 		"  --force        replace a program already attached\n"
 		"  --prog-name N  the program named N, in an object with several\n"
 		"  --section S    the program in ELF section S (e.g. xdp/filter)\n"
+		"  --rules NAME   the filter's rule set (default: IFACE's own); name one\n"
+		"                 to share it between interfaces\n"
 		"\n"
 		"The ICMP echo reflector answers only for the addresses listed for IFACE:\n"
-		"attach lists IFACE's own (see `" PROG_NAME " echo`), detach removes them.\n");
+		"attach lists IFACE's own (see `" PROG_NAME " echo`), detach removes them.\n"
+		"The filter's maps go under " PIN_ROOT "/e1k-filter/NAME/: each\n"
+		"interface has its own rules unless --rules names a shared set.\n");
 }
 
 /* Which of @obj's maps already have a pin (bit i: the i-th map), so that a
@@ -157,6 +161,7 @@ int cmd_attach(int argc, char **argv)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
 	const char *ifname = NULL, *progarg = NULL, *prog_name = NULL, *section = NULL;
+	const char *rules_set = NULL, *set = NULL;
 	bool force = false, native = true;
 	struct echo_maps echo = { -1, -1 };
 	struct xdp_attached att;
@@ -173,12 +178,14 @@ int cmd_attach(int argc, char **argv)
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "--force")) {
 			force = true;
-		} else if (!strcmp(argv[i], "--prog-name") || !strcmp(argv[i], "--section")) {
+		} else if (!strcmp(argv[i], "--prog-name") || !strcmp(argv[i], "--section") ||
+			   !strcmp(argv[i], "--rules")) {
 			if (i + 1 >= argc || !argv[i + 1][0]) {
 				err_msg("attach", "%s needs a value", argv[i]);
 				return EXIT_USAGE;
 			}
-			*(argv[i][2] == 'p' ? &prog_name : &section) = argv[i + 1];
+			*(argv[i][2] == 'p' ? &prog_name : argv[i][2] == 's' ? &section : &rules_set) =
+				argv[i + 1];
 			i++;
 		} else if (!strcmp(argv[i], "--mode")) {
 			if (i + 1 >= argc) {
@@ -208,6 +215,11 @@ int cmd_attach(int argc, char **argv)
 	}
 	if (!ifname || !progarg) {
 		attach_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (rules_set && !filter_set_name_ok(rules_set)) {
+		err_msg("attach", "bad rule set name '%s' (1 to %d of A-Z a-z 0-9 _ - .)", rules_set,
+			FILTER_SET_NAME_MAX);
 		return EXIT_USAGE;
 	}
 	if (require_caps("attach"))
@@ -243,6 +255,22 @@ int cmd_attach(int argc, char **argv)
 	prog = xdp_program_of(obj, path, prog_name, section);
 	if (!prog) {
 		err = -ENOENT;
+		goto out;
+	}
+	if (!strcmp(bpf_program__name(prog), E1K_PROG_FILTER)) {
+		set = rules_set ? rules_set : ifname;
+		if (!filter_set_name_ok(set)) {
+			err_msg("attach", "'%s' cannot name a rule set: give one with --rules NAME", set);
+			err = -EINVAL;
+			goto out;
+		}
+		err = filter_set_pin(obj, set);
+		if (err)
+			goto out;
+		pinned_before = pins_present(obj);
+	} else if (rules_set) {
+		err_msg("attach", "--rules is for the filter, not %s", bpf_program__name(prog));
+		err = -EINVAL;
 		goto out;
 	}
 	/* Only the XDP program is ours to load. */
@@ -297,6 +325,8 @@ out:
 	 * (maps another program shares keep theirs). */
 	if (err)
 		unpin_new_maps(obj, pinned_before);
+	if (err && set)
+		filter_set_drop_empty(set);
 	bpf_object__close(obj);
 	close(lock);
 	return err ? EXIT_FAIL : EXIT_OK;
@@ -307,16 +337,23 @@ int cmd_detach(int argc, char **argv)
 	struct echo_maps echo = { -1, -1 };
 	struct xdp_attached att;
 	const char *ifname = NULL;
+	char set[FILTER_SET_NAME_MAX + 1] = "";
 	int ifindex, err, lock;
+	bool keep = false;
 	__u32 flags;
 
 	for (int i = 0; i < argc; i++) {
 		if (is_help(argv[i])) {
-			printf("usage: " PROG_NAME " detach IFACE\n\n"
+			printf("usage: " PROG_NAME " detach IFACE [--keep-maps]\n\n"
 			       "Detach the XDP program from IFACE, whatever its mode and\n"
-			       "whoever attached it. Pinned maps stay; the ICMP echo\n"
-			       "reflector's addresses listed for IFACE are removed.\n");
+			       "whoever attached it. What the loader's attach made for\n"
+			       "IFACE goes too, unless --keep-maps: the filter's rule set\n"
+			       "(when no other interface uses it), the ICMP echo\n"
+			       "reflector's addresses. Maps pinned by `ip` stay.\n");
 			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--keep-maps")) {
+			keep = true;
+			continue;
 		} else if (argv[i][0] == '-' || ifname) {
 			err_msg("detach", "unexpected argument '%s'", argv[i]);
 			return EXIT_USAGE;
@@ -347,10 +384,12 @@ int cmd_detach(int argc, char **argv)
 	}
 	/* The reflector's maps, found through the program while it is still
 	 * attached. One of another layout is left alone (and said so). */
-	if (attached_prog_named(att.prog_id, E1K_PROG_ICMP_ECHO)) {
+	if (!keep && attached_prog_named(att.prog_id, E1K_PROG_ICMP_ECHO)) {
 		echo.a4 = attached_map_fd("detach", att.prog_id, &layout_echo_addr4, false);
 		echo.a6 = attached_map_fd("detach", att.prog_id, &layout_echo_addr6, false);
 	}
+	if (!keep && filter_set_of_prog(att.prog_id, set, sizeof(set)))
+		set[0] = '\0';
 	flags = att.mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE :
 		att.mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_HW_MODE;
 	err = bpf_xdp_detach(ifindex, flags, NULL);
@@ -378,6 +417,16 @@ int cmd_detach(int argc, char **argv)
 		json_str(&j, xdp_mode_name(att.mode));
 		json_obj_end(&j);
 		json_finish(&j);
+	}
+	/* The rules go with the last filter using them: a set left behind
+	 * would come back, policy deny and all, on the next attach. */
+	if (set[0] && !filter_set_in_use(set, ifindex)) {
+		int rm = filter_set_remove(set);
+
+		if (rm)	/* detached all the same: say what is left */
+			err_msg("detach", "removing rule set %s: %s", set, strerror(-rm));
+		else if (!g_opts.json)
+			printf("removed rule set %s (its rules and counters)\n", set);
 	}
 out:
 	if (echo.a4 >= 0)

@@ -67,6 +67,24 @@ const char *bpf_strerror(int err);
  * (closing it unlocks) or a negative errno with the reason printed. */
 int pin_root_lock(const char *cmd, bool exclusive);
 
+/* Filter rule sets (filter_sets.c): the loader pins the maps of a filter it
+ * attaches under PIN_ROOT/e1k-filter/NAME/ (NAME: the interface's by
+ * default, or one several interfaces share); `ip` pins in PIN_ROOT itself. */
+#define FILTER_SET_NAME_MAX 32
+bool filter_set_name_ok(const char *name);
+struct bpf_object;
+/* Point every map of @obj at set @set's directory (made if need be). */
+int filter_set_pin(struct bpf_object *obj, const char *set);
+/* The set whose pins program @prog_id uses: 0, or -ENOENT (not a set's). */
+int filter_set_of_prog(uint32_t prog_id, char *set, size_t len);
+/* Is set @set's rule map used by a program on any interface but
+ * @except_ifindex? */
+bool filter_set_in_use(const char *set, int except_ifindex);
+/* Unpin every map of set @set and remove its directory. */
+int filter_set_remove(const char *set);
+/* Remove set @set's directory if it holds nothing. */
+void filter_set_drop_empty(const char *set);
+
 /* What the e1k_xdp driver did with the XDP verdicts (ethtool.c): frames
  * queued by XDP_TX, dropped by it on a full tx ring, redirects that failed.
  * 0 with .ours set for a port of our driver; -EOPNOTSUPP for another. */

@@ -514,6 +514,62 @@ load_never_opens() {
 	$L filter flush "$DUT" >/dev/null
 }
 check filter_load_under_traffic_never_opens "a rule set switch let denied frames through" load_never_opens
+
+# Rule sets belong to interfaces: a veth pair here gets filters of its own.
+# Rules added on one interface never show on another; detach removes the
+# set it owned (rules, policy deny and all would otherwise come back on
+# the next attach), unless --keep-maps; a named set is shared, and goes
+# with the last filter using it.
+SETS=$PIN/e1k-filter
+ip link add vf0 type veth peer name vf1
+ip link set vf0 up
+ip link set vf1 up
+sets_per_interface() {
+	$L attach vf0 filter --mode skb >/dev/null || return 1
+	$L filter add "$DUT" deny src 10.77.0.0/16 >/dev/null &&
+		$L filter add vf0 deny src 10.78.0.0/16 >/dev/null || return 1
+	_d=$($L --json filter list "$DUT" | jq -r '[.rules[].rule] | join(",")')
+	_v=$($L --json filter list vf0 | jq -r '[.rules[].rule] | join(",")')
+	$L filter del "$DUT" deny src 10.77.0.0/16 >/dev/null
+	if [ "$_d" != "deny src 10.77.0.0/16" ] || [ "$_v" != "deny src 10.78.0.0/16" ]; then
+		echo "$DUT: '$_d', vf0: '$_v'" >&2
+		return 1
+	fi
+	if [ ! -e "$SETS/vf0/e1k_filt_rules" ] || [ ! -e "$SETS/$DUT/e1k_filt_rules" ]; then
+		echo "sets: $(ls "$SETS")" >&2
+		return 1
+	fi
+}
+check filter_sets_per_interface "one interface's rules showed on another" sets_per_interface
+detach_removes_set() {
+	$L filter add vf0 policy deny >/dev/null || return 1
+	$L detach vf0 >/dev/null || return 1
+	[ ! -e "$SETS/vf0" ] || { echo "detach left $SETS/vf0" >&2; return 1; }
+	$L attach vf0 filter --mode skb >/dev/null || return 1
+	_l=$($L --json filter list vf0 | jq -c '[.policy, (.rules | length)]')
+	[ "$_l" = '["allow",0]' ] || { echo "after detach and attach: $_l" >&2; return 1; }
+	$L filter add vf0 policy deny >/dev/null && $L detach vf0 --keep-maps >/dev/null || return 1
+	$L attach vf0 filter --mode skb >/dev/null || return 1
+	_l=$($L --json filter list vf0 | jq -r .policy)
+	$L detach vf0 >/dev/null
+	[ "$_l" = deny ] || { echo "--keep-maps lost the policy: $_l" >&2; return 1; }
+}
+check filter_detach_removes_set "detach left the rules to come back, or --keep-maps lost them" \
+	detach_removes_set
+shared_set() {
+	$L attach vf0 filter --mode skb --rules shared1 >/dev/null &&
+		$L attach vf1 filter --mode skb --rules shared1 >/dev/null &&
+		$L filter add vf0 deny udp dport 7 >/dev/null || return 1
+	[ "$($L --json filter list vf1 | jq -r '.rules[0].rule')" = "deny udp dport 7" ] ||
+		{ echo "vf1 does not see vf0's rule" >&2; return 1; }
+	$L detach vf0 >/dev/null || return 1
+	[ -e "$SETS/shared1/e1k_filt_rules" ] || { echo "a set in use was removed" >&2; return 1; }
+	$L detach vf1 >/dev/null || return 1
+	[ ! -e "$SETS/shared1" ] || { echo "the last detach left the set" >&2; return 1; }
+}
+check filter_shared_set "a named rule set was not shared, or not removed with its last filter" shared_set
+expect_rc filter_bad_set_name 2 "bad rule set name" $L attach vf0 filter --mode skb --rules a/b
+ip link del vf0
 $L filter list "$DUT" >&2
 $L detach "$DUT" >/dev/null
 
