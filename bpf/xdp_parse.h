@@ -161,8 +161,12 @@ E1K_INLINE int e1k_unclass(struct e1k_pkt *p, __u8 why)
  * number of headers. Laundered values have the same shape on every path, so
  * state pruning works. The asm keeps the compiler from seeing through it
  * (LLVM would otherwise infer that the result is the argument).
+ *
+ * Defined here, in a header, so every program has it; weak, so that two
+ * units linked into one object (bpftool gen object) share one copy instead
+ * of clashing. Weak is still global to the verifier (BTF linkage global).
  */
-__attribute__((noinline)) __u64 e1k_opaque(__u64 x)
+__attribute__((noinline, weak)) __u64 e1k_opaque(__u64 x)
 {
 	asm volatile("" : "+r"(x));
 	return x;
