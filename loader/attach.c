@@ -307,18 +307,14 @@ int cmd_attach(int argc, char **argv)
 	} else {
 		struct json j;
 
-		json_init(&j, stdout);
-		json_obj_begin(&j);
-		json_key(&j, "interface");
-		json_str(&j, ifname);
+		json_change_begin(&j, ifname, "attached");
 		json_key(&j, "program");
 		json_str(&j, bpf_program__name(prog));
 		json_key(&j, "object");
 		json_str(&j, path);
 		json_key(&j, "mode");
 		json_str(&j, native ? "native" : "skb");
-		json_obj_end(&j);
-		json_finish(&j);
+		json_change_end(&j);
 	}
 out:
 	/* A failed command changes nothing: no pins of its own left behind
@@ -405,18 +401,12 @@ int cmd_detach(int argc, char **argv)
 	} else {
 		struct json j;
 
-		json_init(&j, stdout);
-		json_obj_begin(&j);
-		json_key(&j, "interface");
-		json_str(&j, ifname);
-		json_key(&j, "change");
-		json_str(&j, "detached");
+		json_change_begin(&j, ifname, "detached");
 		json_key(&j, "id");
 		json_u64(&j, att.prog_id);
 		json_key(&j, "mode");
 		json_str(&j, xdp_mode_name(att.mode));
-		json_obj_end(&j);
-		json_finish(&j);
+		json_change_end(&j);
 	}
 	/* The rules go with the last filter using them: a set left behind
 	 * would come back, policy deny and all, on the next attach. */

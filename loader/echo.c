@@ -383,16 +383,10 @@ static void say_addr(const char *ifname, const char *verb, const char *text, con
 		printf("%s: %s %s\n", ifname, line, text);
 		return;
 	}
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_key(&j, "interface");
-	json_str(&j, ifname);
-	json_key(&j, "change");
-	json_str(&j, verb);
+	json_change_begin(&j, ifname, verb);
 	json_key(&j, "address");
 	json_str(&j, text);
-	json_obj_end(&j);
-	json_finish(&j);
+	json_change_end(&j);
 }
 
 /* A single address the reflector may answer for: unicast. */

@@ -73,18 +73,12 @@ static void say_rule(const struct filter_maps *m, const char *verb, uint32_t slo
 		printf("%s rule %u: %s\n", verb, slot, text);
 		return;
 	}
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_key(&j, "interface");
-	json_str(&j, m->ifname);
-	json_key(&j, "change");
-	json_str(&j, verb);
+	json_change_begin(&j, m->ifname, verb);
 	json_key(&j, "slot");
 	json_u64(&j, slot);
 	json_key(&j, "rule");
 	json_str(&j, text);
-	json_obj_end(&j);
-	json_finish(&j);
+	json_change_end(&j);
 }
 
 static void close_maps(struct filter_maps *m)
@@ -275,16 +269,10 @@ static int filter_setting(const struct filter_maps *m, const struct filter_image
 		printf("%s %s\n", what, value);
 		return 0;
 	}
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_key(&j, "interface");
-	json_str(&j, m->ifname);
-	json_key(&j, "change");
-	json_str(&j, "set");
+	json_change_begin(&j, m->ifname, "set");
 	json_key(&j, what);
 	json_str(&j, value);
-	json_obj_end(&j);
-	json_finish(&j);
+	json_change_end(&j);
 	return 0;
 }
 
@@ -387,16 +375,10 @@ static int filter_flush(const struct filter_maps *m, const struct filter_image *
 		printf("flushed %u rules\n", n);
 		return 0;
 	}
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_key(&j, "interface");
-	json_str(&j, m->ifname);
-	json_key(&j, "change");
-	json_str(&j, "flushed");
+	json_change_begin(&j, m->ifname, "flushed");
 	json_key(&j, "rules");
 	json_u64(&j, n);
-	json_obj_end(&j);
-	json_finish(&j);
+	json_change_end(&j);
 	return 0;
 }
 
@@ -564,16 +546,10 @@ static int filter_load(const struct filter_maps *m, const struct filter_image *i
 		       policy_name(file->policy), unclass_name(file->unclass));
 		return 0;
 	}
-	json_init(&j, stdout);
-	json_obj_begin(&j);
-	json_key(&j, "interface");
-	json_str(&j, m->ifname);
-	json_key(&j, "change");
-	json_str(&j, "loaded");
+	json_change_begin(&j, m->ifname, "loaded");
 	json_key(&j, "rules");
 	json_u64(&j, file->n);
-	json_obj_end(&j);
-	json_finish(&j);
+	json_change_end(&j);
 	return 0;
 }
 

@@ -77,25 +77,6 @@ static uint32_t pinned_map_id(const char *path)
 	return id;
 }
 
-/* Does program @prog_id use map @map_id? */
-static bool prog_has_map(uint32_t prog_id, uint32_t map_id)
-{
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info), ids[64];
-	int fd = bpf_prog_get_fd_by_id(prog_id);
-	bool found = false;
-
-	if (fd < 0)
-		return false;
-	info.nr_map_ids = 64;
-	info.map_ids = (uint64_t)(uintptr_t)ids;
-	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
-		for (uint32_t i = 0; i < info.nr_map_ids && i < 64; i++)
-			found |= ids[i] == map_id;
-	close(fd);
-	return found;
-}
-
 int filter_set_of_prog(uint32_t prog_id, char *set, size_t len)
 {
 	char path[PATH_MAX];
@@ -112,7 +93,7 @@ int filter_set_of_prog(uint32_t prog_id, char *set, size_t len)
 			continue;
 		snprintf(path, sizeof(path), SETS_DIR "/%s/" E1K_MAP_FILTER_RULES, e->d_name);
 		id = pinned_map_id(path);
-		if (id && prog_has_map(prog_id, id)) {
+		if (id && prog_uses_map_id(prog_id, id)) {
 			snprintf(set, len, "%s", e->d_name);
 			err = 0;
 			break;
@@ -139,7 +120,7 @@ bool filter_set_in_use(const char *set, int except_ifindex)
 		if ((int)i->if_index == except_ifindex || xdp_attached_query((int)i->if_index, &att) ||
 		    att.mode == XDP_MODE_NONE)
 			continue;
-		used = prog_has_map(att.prog_id, id);
+		used = prog_uses_map_id(att.prog_id, id);
 	}
 out:
 	if (all)

@@ -49,6 +49,13 @@ int echo_forget(const char *cmd, const struct echo_maps *m, const char *ifname, 
 int echo_listed_count(const char *cmd, const struct echo_maps *m, const char *ifname,
 		      int ifindex);
 
+/* With --json, what a changing command did is one object: json_change_begin
+ * opens {"interface": IFACE, "change": CHANGE, the caller adds its own
+ * fields, json_change_end closes it (util.c). */
+struct json;
+void json_change_begin(struct json *j, const char *ifname, const char *change);
+void json_change_end(struct json *j);
+
 /* Helpers (util.c). */
 bool is_help(const char *arg);
 /* 0 when the process may run the command (CAP_SYS_ADMIN and CAP_NET_ADMIN
@@ -102,6 +109,8 @@ struct xdp_attached {
 };
 int xdp_attached_query(int ifindex, struct xdp_attached *out);
 const char *xdp_mode_name(enum xdp_attach_mode mode);
+/* Does program @prog_id use the map of id @map_id? */
+bool prog_uses_map_id(uint32_t prog_id, uint32_t map_id);
 /* Is program @prog_id's name @name (as bpf_prog_info holds it)? */
 bool attached_prog_named(uint32_t prog_id, const char *name);
 

@@ -86,6 +86,22 @@ int pin_root_lock(const char *cmd, bool exclusive)
 	return fd;
 }
 
+void json_change_begin(struct json *j, const char *ifname, const char *change)
+{
+	json_init(j, stdout);
+	json_obj_begin(j);
+	json_key(j, "interface");
+	json_str(j, ifname);
+	json_key(j, "change");
+	json_str(j, change);
+}
+
+void json_change_end(struct json *j)
+{
+	json_obj_end(j);
+	json_finish(j);
+}
+
 bool is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
@@ -276,27 +292,32 @@ bool attached_prog_named(uint32_t prog_id, const char *name)
 	return same;
 }
 
-/* Does map @map_fd belong to program @prog_id? */
-static bool prog_uses_map(uint32_t prog_id, int map_fd)
+bool prog_uses_map_id(uint32_t prog_id, uint32_t map_id)
 {
 	struct bpf_prog_info pinfo = {};
-	struct bpf_map_info minfo = {};
-	uint32_t plen = sizeof(pinfo), mlen = sizeof(minfo), ids[64];
-	int pfd;
+	uint32_t plen = sizeof(pinfo), ids[64];
+	int pfd = bpf_prog_get_fd_by_id(prog_id);
 	bool found = false;
 
-	if (bpf_obj_get_info_by_fd(map_fd, &minfo, &mlen))
-		return false;
-	pfd = bpf_prog_get_fd_by_id(prog_id);
 	if (pfd < 0)
 		return false;
 	pinfo.nr_map_ids = 64;
 	pinfo.map_ids = (uint64_t)(uintptr_t)ids;
 	if (!bpf_obj_get_info_by_fd(pfd, &pinfo, &plen))
 		for (uint32_t i = 0; i < pinfo.nr_map_ids && i < 64; i++)
-			found |= ids[i] == minfo.id;
+			found |= ids[i] == map_id;
 	close(pfd);
 	return found;
+}
+
+/* Does map @map_fd belong to program @prog_id? */
+static bool prog_uses_map(uint32_t prog_id, int map_fd)
+{
+	struct bpf_map_info minfo = {};
+	uint32_t mlen = sizeof(minfo);
+
+	return !bpf_obj_get_info_by_fd(map_fd, &minfo, &mlen) &&
+	       prog_uses_map_id(prog_id, minfo.id);
 }
 
 static bool name_matches(const char *name, const char *want, bool suffix)

@@ -14,18 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed, failed;
-
-static void result(const char *name, int ok, const char *why)
-{
-	if (ok) {
-		printf("PASS loader_layout/%s\n", name);
-		passed++;
-	} else {
-		printf("FAIL loader_layout/%s: %s\n", name, why);
-		failed++;
-	}
-}
+#define HOST_SUITE "loader_layout"
+#include "host_result.h"
 
 static void test_compare(void)
 {
@@ -145,6 +135,5 @@ int main(int argc, char **argv)
 	}
 	test_compare();
 	test_objects(argv[1]);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary();
 }

@@ -11,18 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed, failed;
-
-static void result(const char *name, int ok, const char *why)
-{
-	if (ok) {
-		printf("PASS loader_rules/%s\n", name);
-		passed++;
-	} else {
-		printf("FAIL loader_rules/%s: %s\n", name, why);
-		failed++;
-	}
-}
+#define HOST_SUITE "loader_rules"
+#include "host_result.h"
 
 /* Split @text into words (in place) and parse them. */
 static int parse_text(const char *text, struct parsed_rule *out, char *err, size_t errlen)
@@ -300,6 +290,5 @@ int main(void)
 	expect_error("policy_arity", "policy", "one word");
 	expect_error("unclassified_word", "unclassified sometimes", "or rules");
 
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary();
 }

@@ -19,18 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed, failed;
-
-static void result(const char *name, int ok, const char *why)
-{
-	if (ok) {
-		printf("PASS loader_ruleset/%s\n", name);
-		passed++;
-	} else {
-		printf("FAIL loader_ruleset/%s: %s\n", name, why);
-		failed++;
-	}
-}
+#define HOST_SUITE "loader_ruleset"
+#include "host_result.h"
 
 static unsigned long long rng = 88172645463325252ull;
 
@@ -434,6 +424,5 @@ int main(void)
 	test_random_switches();
 	test_new_prefix_inside_old();
 	test_refusals();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return summary();
 }
