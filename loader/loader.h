@@ -70,7 +70,8 @@ const char *bpf_strerror(int err);
 /* Every command that changes the filter's rules or what is pinned holds an
  * exclusive flock on PIN_ROOT (as xdp-tools locks its bpffs directory), and
  * a reading command a shared one, so two commands never interleave their
- * map updates. Waits up to 30 s for another command; returns the lock's fd
+ * map updates. Waits up to 2 minutes (commands queue up behind each
+ * other: 60 at once on a slow guest take that long); returns the lock's fd
  * (closing it unlocks) or a negative errno with the reason printed. */
 int pin_root_lock(const char *cmd, bool exclusive);
 

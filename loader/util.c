@@ -48,7 +48,7 @@ void err_msg(const char *cmd, const char *fmt, ...)
 }
 
 /* How long a command waits for another to release the pin root lock. */
-#define LOCK_WAIT_MS 30000
+#define LOCK_WAIT_MS 120000
 
 int pin_root_lock(const char *cmd, bool exclusive)
 {
