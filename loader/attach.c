@@ -157,77 +157,192 @@ static int echo_prepare(struct bpf_object *obj, const char *ifname, int ifindex,
 	return echo_sync("attach", m, ifname, ifindex) < 0 ? -EIO : before;
 }
 
-int cmd_attach(int argc, char **argv)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
-	const char *ifname = NULL, *progarg = NULL, *prog_name = NULL, *section = NULL;
-	const char *rules_set = NULL, *set = NULL;
-	bool force = false, native = true;
-	struct echo_maps echo = { -1, -1 };
-	struct xdp_attached att;
-	struct bpf_object *obj;
-	struct bpf_program *prog;
-	uint64_t pinned_before;
+/* What `attach` was asked for. */
+struct attach_req {
+	const char *ifname, *progarg, *prog_name, *section, *rules_set;
+	bool force, native;
+	int ifindex;
 	char path[4096];
-	int ifindex, err, lock, echo_before = -1;
-	__u32 flags;
+};
 
+/* The words of `attach`: -1 to go on, else the exit code. */
+static int attach_parse(int argc, char **argv, struct attach_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->native = true;
 	for (int i = 0; i < argc; i++) {
-		if (is_help(argv[i])) {
+		const char *a = argv[i];
+
+		if (is_help(a)) {
 			attach_usage(stdout);
 			return EXIT_OK;
-		} else if (!strcmp(argv[i], "--force")) {
-			force = true;
-		} else if (!strcmp(argv[i], "--prog-name") || !strcmp(argv[i], "--section") ||
-			   !strcmp(argv[i], "--rules")) {
+		} else if (!strcmp(a, "--force")) {
+			r->force = true;
+		} else if (!strcmp(a, "--prog-name") || !strcmp(a, "--section") ||
+			   !strcmp(a, "--rules") || !strcmp(a, "--mode")) {
 			if (i + 1 >= argc || !argv[i + 1][0]) {
-				err_msg("attach", "%s needs a value", argv[i]);
-				return EXIT_USAGE;
-			}
-			*(argv[i][2] == 'p' ? &prog_name : argv[i][2] == 's' ? &section : &rules_set) =
-				argv[i + 1];
-			i++;
-		} else if (!strcmp(argv[i], "--mode")) {
-			if (i + 1 >= argc) {
-				err_msg("attach", "--mode needs native or skb");
+				err_msg("attach", "%s needs a value", a);
 				return EXIT_USAGE;
 			}
 			i++;
-			if (!strcmp(argv[i], "native") || !strcmp(argv[i], "drv")) {
-				native = true;
-			} else if (!strcmp(argv[i], "skb") || !strcmp(argv[i], "generic")) {
-				native = false;
-			} else {
+			if (!strcmp(a, "--prog-name"))
+				r->prog_name = argv[i];
+			else if (!strcmp(a, "--section"))
+				r->section = argv[i];
+			else if (!strcmp(a, "--rules"))
+				r->rules_set = argv[i];
+			else if (!strcmp(argv[i], "native") || !strcmp(argv[i], "drv"))
+				r->native = true;
+			else if (!strcmp(argv[i], "skb") || !strcmp(argv[i], "generic"))
+				r->native = false;
+			else {
 				err_msg("attach", "unknown mode '%s' (native or skb)", argv[i]);
 				return EXIT_USAGE;
 			}
-		} else if (argv[i][0] == '-') {
-			err_msg("attach", "unknown option '%s'", argv[i]);
+		} else if (a[0] == '-') {
+			err_msg("attach", "unknown option '%s'", a);
 			return EXIT_USAGE;
-		} else if (!ifname) {
-			ifname = argv[i];
-		} else if (!progarg) {
-			progarg = argv[i];
+		} else if (!r->ifname) {
+			r->ifname = a;
+		} else if (!r->progarg) {
+			r->progarg = a;
 		} else {
-			err_msg("attach", "unexpected argument '%s'", argv[i]);
+			err_msg("attach", "unexpected argument '%s'", a);
 			return EXIT_USAGE;
 		}
 	}
-	if (!ifname || !progarg) {
+	if (!r->ifname || !r->progarg) {
 		attach_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (rules_set && !filter_set_name_ok(rules_set)) {
-		err_msg("attach", "bad rule set name '%s' (1 to %d of A-Z a-z 0-9 _ - .)", rules_set,
-			FILTER_SET_NAME_MAX);
+	if (r->rules_set && !filter_set_name_ok(r->rules_set)) {
+		err_msg("attach", "bad rule set name '%s' (1 to %d of A-Z a-z 0-9 _ - .)",
+			r->rules_set, FILTER_SET_NAME_MAX);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* Where the maps of @prog's object go: the filter's in its rule set (*set),
+ * every other program's by name in the pin root. */
+static int attach_pins(struct bpf_object *obj, struct bpf_program *prog,
+		       const struct attach_req *r, const char **set)
+{
+	if (strcmp(bpf_program__name(prog), E1K_PROG_FILTER)) {
+		if (!r->rules_set)
+			return 0;
+		err_msg("attach", "--rules is for the filter, not %s", bpf_program__name(prog));
+		return -EINVAL;
+	}
+	*set = r->rules_set ? r->rules_set : r->ifname;
+	if (!filter_set_name_ok(*set)) {
+		err_msg("attach", "'%s' cannot name a rule set: give one with --rules NAME", *set);
+		*set = NULL;
+		return -EINVAL;
+	}
+	return filter_set_pin(obj, *set);
+}
+
+static void say_attached(const struct attach_req *r, const struct bpf_program *prog)
+{
+	const char *mode = r->native ? "native" : "skb";
+	struct json j;
+
+	if (!g_opts.json) {
+		printf("attached %s (%s) to %s in %s mode\n", r->progarg, bpf_program__name(prog),
+		       r->ifname, mode);
+		return;
+	}
+	json_change_begin(&j, r->ifname, "attached");
+	json_key(&j, "program");
+	json_str(&j, bpf_program__name(prog));
+	json_key(&j, "object");
+	json_str(&j, r->path);
+	json_key(&j, "mode");
+	json_str(&j, mode);
+	json_change_end(&j);
+}
+
+/* Open, load and attach; @had: the mode of the program already there. A
+ * failure leaves no pin, address or set of its own behind. */
+static int attach_object(const struct attach_req *r, enum xdp_attach_mode had)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
+	struct echo_maps echo = { -1, -1 };
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	uint64_t pinned_before = 0;
+	const char *set = NULL;
+	bool loading = false;
+	int err, echo_before = -1;
+	__u32 flags;
+
+	obj = bpf_object__open_file(r->path, &open_opts);
+	if (!obj) {
+		err_msg("attach", "'%s' is not a loadable BPF object: %s", r->path,
+			bpf_strerror(errno));
+		return -EINVAL;
+	}
+	prog = xdp_program_of(obj, r->path, r->prog_name, r->section);
+	err = prog ? attach_pins(obj, prog, r, &set) : -ENOENT;
+	if (err)
+		goto out;
+	/* Pins are made by the load: the ones that were there before are
+	 * another program's, and stay whatever happens. */
+	pinned_before = pins_present(obj);
+	loading = true;
+	/* Only the XDP program is ours to load. */
+	for (struct bpf_program *p = bpf_object__next_program(obj, NULL); p;
+	     p = bpf_object__next_program(obj, p))
+		bpf_program__set_autoload(p, p == prog);
+	err = bpf_object__load(obj);
+	if (err) {
+		err_msg("attach", "loading '%s' failed: %s", r->path, bpf_strerror(err));
+		goto out;
+	}
+	if (!strcmp(bpf_program__name(prog), E1K_PROG_ICMP_ECHO)) {
+		echo_before = echo_prepare(obj, r->ifname, r->ifindex, &echo);
+		if (echo_before < 0) {
+			err = echo_before;
+			goto out;
+		}
+	}
+	flags = r->native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+	if (!r->force)
+		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
+	err = bpf_xdp_attach(r->ifindex, bpf_program__fd(prog), flags, NULL);
+	if (err) {
+		explain_attach_error(r->ifname, err, r->native, r->force, had);
+		if (echo_before == 0)
+			echo_forget("attach", &echo, r->ifname, r->ifindex);
+		goto out;
+	}
+	say_attached(r, prog);
+out:
+	/* A failed command changes nothing: no pins of its own left behind
+	 * (maps another program shares keep theirs). */
+	if (err && loading)
+		unpin_new_maps(obj, pinned_before);
+	if (err && set)
+		filter_set_drop_empty(set);
+	bpf_object__close(obj);
+	return err;
+}
+
+int cmd_attach(int argc, char **argv)
+{
+	struct attach_req r;
+	struct xdp_attached att;
+	int rc = attach_parse(argc, argv, &r), lock, err;
+
+	if (rc >= 0)
+		return rc;
 	if (require_caps("attach"))
 		return EXIT_FAIL;
-	ifindex = iface_index("attach", ifname);
-	if (ifindex < 0)
+	r.ifindex = iface_index("attach", r.ifname);
+	if (r.ifindex < 0)
 		return EXIT_FAIL;
-	if (prog_object_path("attach", progarg, path, sizeof(path)))
+	if (prog_object_path("attach", r.progarg, r.path, sizeof(r.path)))
 		return EXIT_FAIL;
 	/* Creates the pin root too. Held until the end: pins, map contents
 	 * and the hook change for one command at a time. */
@@ -236,94 +351,15 @@ int cmd_attach(int argc, char **argv)
 		return EXIT_FAIL;
 	/* Refused before anything is loaded or listed: a failed attach
 	 * changes nothing. */
-	if (xdp_attached_query(ifindex, &att))
+	if (xdp_attached_query(r.ifindex, &att))
 		att.mode = XDP_MODE_NONE;
 	if (att.mode != XDP_MODE_NONE &&
-	    (!force || att.mode != (native ? XDP_MODE_NATIVE : XDP_MODE_SKB))) {
-		explain_attach_error(ifname, -EEXIST, native, force, att.mode);
-		close(lock);
-		return EXIT_FAIL;
-	}
-
-	obj = bpf_object__open_file(path, &open_opts);
-	if (!obj) {
-		err_msg("attach", "'%s' is not a loadable BPF object: %s", path, bpf_strerror(errno));
-		close(lock);
-		return EXIT_FAIL;
-	}
-	pinned_before = pins_present(obj);
-	prog = xdp_program_of(obj, path, prog_name, section);
-	if (!prog) {
-		err = -ENOENT;
-		goto out;
-	}
-	if (!strcmp(bpf_program__name(prog), E1K_PROG_FILTER)) {
-		set = rules_set ? rules_set : ifname;
-		if (!filter_set_name_ok(set)) {
-			err_msg("attach", "'%s' cannot name a rule set: give one with --rules NAME", set);
-			err = -EINVAL;
-			goto out;
-		}
-		err = filter_set_pin(obj, set);
-		if (err)
-			goto out;
-		pinned_before = pins_present(obj);
-	} else if (rules_set) {
-		err_msg("attach", "--rules is for the filter, not %s", bpf_program__name(prog));
-		err = -EINVAL;
-		goto out;
-	}
-	/* Only the XDP program is ours to load. */
-	for (struct bpf_program *p = bpf_object__next_program(obj, NULL); p;
-	     p = bpf_object__next_program(obj, p))
-		bpf_program__set_autoload(p, p == prog);
-	err = bpf_object__load(obj);
-	if (err) {
-		err_msg("attach", "loading '%s' failed: %s", path, bpf_strerror(err));
-		goto out;
-	}
-
-	if (!strcmp(bpf_program__name(prog), E1K_PROG_ICMP_ECHO)) {
-		echo_before = echo_prepare(obj, ifname, ifindex, &echo);
-		if (echo_before < 0) {
-			err = echo_before;
-			goto out;
-		}
-	}
-
-	flags = native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
-	if (!force)
-		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
-	err = bpf_xdp_attach(ifindex, bpf_program__fd(prog), flags, NULL);
-	if (err) {
-		explain_attach_error(ifname, err, native, force, att.mode);
-		if (echo_before == 0)
-			echo_forget("attach", &echo, ifname, ifindex);
-		goto out;
-	}
-	if (!g_opts.json) {
-		printf("attached %s (%s) to %s in %s mode\n", progarg,
-		       bpf_program__name(prog), ifname, native ? "native" : "skb");
+	    (!r.force || att.mode != (r.native ? XDP_MODE_NATIVE : XDP_MODE_SKB))) {
+		explain_attach_error(r.ifname, -EEXIST, r.native, r.force, att.mode);
+		err = -EEXIST;
 	} else {
-		struct json j;
-
-		json_change_begin(&j, ifname, "attached");
-		json_key(&j, "program");
-		json_str(&j, bpf_program__name(prog));
-		json_key(&j, "object");
-		json_str(&j, path);
-		json_key(&j, "mode");
-		json_str(&j, native ? "native" : "skb");
-		json_change_end(&j);
+		err = attach_object(&r, att.mode);
 	}
-out:
-	/* A failed command changes nothing: no pins of its own left behind
-	 * (maps another program shares keep theirs). */
-	if (err)
-		unpin_new_maps(obj, pinned_before);
-	if (err && set)
-		filter_set_drop_empty(set);
-	bpf_object__close(obj);
 	close(lock);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
