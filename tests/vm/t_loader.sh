@@ -46,6 +46,8 @@ help_ok() {
 	done
 }
 check loader_help "a --help did not print usage with exit 0" help_ok
+version_ok() { $L --version | grep -qx 'e1k-xdp-loader [0-9][0-9.]*\( (git [0-9a-f]*)\)\?'; }
+check loader_version "--version did not print the release" version_ok
 expect_rc loader_unknown_command 2 "unknown command" $L frobnicate
 expect_rc loader_bad_mode 2 "unknown mode" $L attach "$DUT" drop --mode turbo
 expect_rc loader_missing_args 2 "usage" $L attach "$DUT"
@@ -432,6 +434,21 @@ slots_reused() {
 	$L filter flush "$DUT" >/dev/null
 }
 check filter_slots_reused "a rule could not be added after 64 adds and 63 deletes" slots_reused
+
+# --json: each change is one object saying what changed.
+json_changes() {
+	_a=$($L --json filter add "$DUT" deny src 10.98.0.0/16) &&
+		_p=$($L --json filter add "$DUT" policy allow) &&
+		_d=$($L --json filter del "$DUT" deny src 10.98.0.0/16) &&
+		_f=$($L --json filter flush "$DUT") || return 1
+	printf '%s\n' "$_a" "$_p" "$_d" "$_f" | jq -s -e '
+		(.[0] | .change == "added" and .slot == 0 and .rule == "deny src 10.98.0.0/16") and
+		(.[1] | .change == "set" and .policy == "allow") and
+		(.[2] | .change == "deleted" and .slot == 0) and
+		(.[3] | .change == "flushed" and .rules == 0)' >/dev/null ||
+		{ echo "objects: $_a $_p $_d $_f" >&2; return 1; }
+}
+check filter_json_changes "--json did not print what changed" json_changes
 
 # insert and replace put rules where they are asked, and the order decides:
 # the peer's pings die on a deny, live once an allow is inserted before it,
