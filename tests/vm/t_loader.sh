@@ -380,6 +380,10 @@ flush_all() {
 }
 check filter_flush "flush left rules or traffic blocked" flush_all
 
+# The control plane's own tests (concurrency, slots, rule set switches,
+# sets per interface) run once, with the DUT on e1k_xdp: they test the
+# loader, and the in-tree e1000 run would only repeat them in skb mode.
+if [ "$LMODE" = native ]; then
 # 40 adds at once, beside 20 add-then-delete pairs at once: every command
 # must succeed, the list must be exactly the 40 (without the lock, 1-7 were
 # lost per round, and a listed deny rule could let its frames through), and
@@ -412,28 +416,26 @@ concurrent_mutations() {
 }
 check filter_concurrent_mutations "concurrent filter commands lost or broke a rule" concurrent_mutations
 
-# Slots are reused: after 64 adds and 63 deletes a rule can be added (it
-# could not: new rules went only after the highest slot ever used).
+# Slots are reused. The old filter put a new rule only after the highest
+# slot ever used, so with slot 63 taken nothing could be added, whatever
+# was deleted before it (64 adds and 63 deletes left it unusable). Now: a
+# full filter, one rule deleted, and the add goes in, at the end.
 slots_reused() {
-	$L filter flush "$DUT" >/dev/null
-	for _i in $(seq 0 63); do
-		$L filter add "$DUT" deny src "172.16.$_i.0/24" >/dev/null || { echo "add $_i failed" >&2; return 1; }
-	done
+	for _i in $(seq 0 63); do echo "deny src 172.16.$_i.0/24"; done >/tmp/full.txt
+	$L filter load "$DUT" /tmp/full.txt >/dev/null || return 1
 	_rc=0
 	$L filter add "$DUT" deny src 172.17.0.0/24 2>/tmp/err || _rc=$?
 	if [ "$_rc" -ne 1 ] || ! grep -q "64 rules already" /tmp/err; then
-		echo "65th add: exit $_rc, $(cat /tmp/err)" >&2
+		echo "65th rule: exit $_rc, $(cat /tmp/err)" >&2
 		return 1
 	fi
-	for _i in $(seq 1 63); do
-		$L filter del "$DUT" 0 >/dev/null || { echo "delete $_i failed" >&2; return 1; }
-	done
-	$L filter add "$DUT" deny src 172.17.0.0/24 >/dev/null || { echo "no add after 63 deletes" >&2; return 1; }
-	[ "$(rules_json | jq -r '[.rules[].rule] | join(",")')" = "deny src 172.16.63.0/24,deny src 172.17.0.0/24" ] ||
-		{ echo "rules: $(rules_json | jq -c '[.rules[].rule]')" >&2; return 1; }
+	$L filter del "$DUT" 0 >/dev/null || return 1
+	$L filter add "$DUT" deny src 172.17.0.0/24 >/dev/null || { echo "no add after a delete" >&2; return 1; }
+	_r=$(rules_json | jq -r '[(.rules | length), .rules[0].rule, .rules[63].rule] | join(",")')
+	[ "$_r" = "64,deny src 172.16.1.0/24,deny src 172.17.0.0/24" ] || { echo "rules: $_r" >&2; return 1; }
 	$L filter flush "$DUT" >/dev/null
 }
-check filter_slots_reused "a rule could not be added after 64 adds and 63 deletes" slots_reused
+check filter_slots_reused "a rule could not be added to a full filter after a delete" slots_reused
 
 # --json: each change is one object saying what changed.
 json_changes() {
@@ -587,6 +589,7 @@ shared_set() {
 check filter_shared_set "a named rule set was not shared, or not removed with its last filter" shared_set
 expect_rc filter_bad_set_name 2 "bad rule set name" $L attach vf0 filter --mode skb --rules a/b
 ip link del vf0
+fi
 $L filter list "$DUT" >&2
 $L detach "$DUT" >/dev/null
 
