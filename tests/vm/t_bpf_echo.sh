@@ -138,7 +138,7 @@ in_peer ip link del "$PEER_IF.100"
 # raw socket: to an address the DUT does not have, to the subnet's
 # broadcast, from the DUT's own address, from the subnet's broadcast, with a
 # bad IPv4 header checksum, and with a bad ICMP checksum. Each once got an
-# XDP reply. Now: XDP_TX +0, XDP_PASS +18, and no echo reply of our id on
+# XDP reply. Now: XDP_TX +0, XDP_PASS +18 (at least), and no echo reply of our id on
 # the peer's wire (the kernel ignores or drops every one of them).
 echo_req() {
 	pkt build --dst-mac "$(mac_of "$DUT")" --src-mac "$(peer_mac)" --icmp-echo \
@@ -166,7 +166,9 @@ $(bad_field "$_good" 36)"
 		_replies=$((_replies + _got))
 	done
 	[ "$(echo_tx)" -eq "$_tx0" ] || { echo "XDP_TX +$(($(echo_tx) - _tx0)), want 0" >&2; return 1; }
-	[ "$(($(echo_pass) - _pass0))" -eq 18 ] ||
+	# At least the 18 (a stray frame of the peer's, an MLD report, would
+	# pass too): what must be exact is that XDP answered none.
+	[ "$(($(echo_pass) - _pass0))" -ge 18 ] ||
 		{ echo "XDP_PASS +$(($(echo_pass) - _pass0)), want 18" >&2; return 1; }
 	[ "$_replies" -eq 0 ] || { echo "$_replies echo replies came back" >&2; return 1; }
 }
