@@ -380,8 +380,12 @@ bool rule_same(const struct e1k_filter_rule *a, const struct e1k_filter_rule *b)
 {
 	struct e1k_filter_rule x = *a, y = *b;
 
+	/* What the rule means: not whether it is switched on, nor which
+	 * counter it has (a rule typed again has none yet). */
 	x.flags &= ~E1K_RULE_ACTIVE;
 	y.flags &= ~E1K_RULE_ACTIVE;
+	x.id = 0;
+	y.id = 0;
 	return !memcmp(&x, &y, sizeof(x));
 }
 

@@ -42,7 +42,7 @@ int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
  * rule. */
 void rule_format(const struct e1k_filter_rule *r, char *buf, size_t len);
 
-/* Same match and action (ignoring E1K_RULE_ACTIVE)? */
+/* Same match and action (ignoring E1K_RULE_ACTIVE and the counter id)? */
 bool rule_same(const struct e1k_filter_rule *a, const struct e1k_filter_rule *b);
 
 /* A decimal number of at most @max (no sign, no leading blanks; a leading

@@ -227,6 +227,14 @@ static void test_trie_plan(void)
 	ok = p.n == 2 && e8 && e16 && e8->rules[0] == 1u && e8->rules[1] == 0 &&
 	     e16->rules[0] == 1u && e16->rules[1] == 1u << 3;
 	result("trie_plan_two_banks", ok, "entries not right for both banks");
+
+	/* A rule typed again (del RULE, a duplicate add, load) is the same rule
+	 * whatever counter id the filter gave it. */
+	set_rule(&rules[0], "deny src 10.66.0.0/16", 1);
+	set_rule(&rules[1], "deny src 10.66.0.0/16", 0);
+	rules[0].id = 17;
+	result("rule_same_ignores_id", rule_same(&rules[0], &rules[1]),
+	       "a rule with a counter id is not the same as the rule typed again");
 }
 
 int main(void)

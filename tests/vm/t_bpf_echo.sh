@@ -138,8 +138,10 @@ in_peer ip link del "$PEER_IF.100"
 # raw socket: to an address the DUT does not have, to the subnet's
 # broadcast, from the DUT's own address, from the subnet's broadcast, with a
 # bad IPv4 header checksum, and with a bad ICMP checksum. Each once got an
-# XDP reply. Now: XDP_TX +0, XDP_PASS +18 (at least), and no echo reply of our id on
-# the peer's wire (the kernel ignores or drops every one of them).
+# XDP reply. Now XDP_TX +0, exactly, and XDP_PASS +18 at least (a stray
+# frame of the peer's, an MLD report, would pass too). What the kernel then
+# does with them is its own business (it answers some: a request from the
+# subnet's broadcast address, say), so replies on the wire are only counted.
 echo_req() {
 	pkt build --dst-mac "$(mac_of "$DUT")" --src-mac "$(peer_mac)" --icmp-echo \
 		--sport 4343 --dport 1 --payload 32 "$@"
@@ -159,20 +161,19 @@ $(echo_req --src-ip "$DUT_IP4" --dst-ip "$DUT_IP4")
 $(echo_req --src-ip 10.11.0.255 --dst-ip "$DUT_IP4")
 $(bad_field "$_good" 24)
 $(bad_field "$_good" 36)"
-	_tx0=$(echo_tx) _pass0=$(echo_pass) _replies=0
+	_tx0=$(echo_tx) _pass0=$(echo_pass) _k=0 _seen=
 	for _f in $_frames; do
+		_k=$((_k + 1))
 		_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$_f" --count 3 --timeout 1000 \
 			--icmp-id 4343 | awk 'substr($0, 69, 2) == "00"' | grep -c . || true)
-		_replies=$((_replies + _got))
+		_seen="$_seen $_k:$_got"
 	done
+	say "replies on the wire per kind (the kernel's): $_seen"
 	[ "$(echo_tx)" -eq "$_tx0" ] || { echo "XDP_TX +$(($(echo_tx) - _tx0)), want 0" >&2; return 1; }
-	# At least the 18 (a stray frame of the peer's, an MLD report, would
-	# pass too): what must be exact is that XDP answered none.
 	[ "$(($(echo_pass) - _pass0))" -ge 18 ] ||
 		{ echo "XDP_PASS +$(($(echo_pass) - _pass0)), want 18" >&2; return 1; }
-	[ "$_replies" -eq 0 ] || { echo "$_replies echo replies came back" >&2; return 1; }
 }
-check bpf_echo_scope_to_kernel "a request not for us, or invalid, was answered" not_answered
+check bpf_echo_scope_to_kernel "a request not for us, or invalid, was answered from XDP" not_answered
 
 # Detached: the kernel answers (and counts) again.
 kernel_answers() {
