@@ -10,6 +10,7 @@ static void e1k_get_drvinfo(struct net_device *netdev,
 	struct e1k_adapter *a = netdev_priv(netdev);
 
 	strscpy(info->driver, E1K_DRV_NAME, sizeof(info->driver));
+	strscpy(info->version, E1K_DRV_VERSION, sizeof(info->version));
 	strscpy(info->bus_info, pci_name(a->pdev), sizeof(info->bus_info));
 }
 

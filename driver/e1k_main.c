@@ -709,3 +709,4 @@ module_exit(e1k_exit_module);
 
 MODULE_DESCRIPTION("Intel 8254x (e1000) driver with native XDP");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(E1K_DRV_VERSION);
