@@ -72,8 +72,8 @@ static void unpin_new_maps(struct bpf_object *obj, uint64_t present)
 
 /* The XDP program of @obj to attach: the one named @name and/or in
  * section @sec when given, else the only one. NULL with the reason printed. */
-static struct bpf_program *xdp_program_of(struct bpf_object *obj, const char *path,
-					  const char *name, const char *sec)
+static struct bpf_program *xdp_program_of(const char *cmd, struct bpf_object *obj,
+					  const char *path, const char *name, const char *sec)
 {
 	struct bpf_program *prog, *found = NULL;
 	int n = 0;
@@ -91,18 +91,17 @@ static struct bpf_program *xdp_program_of(struct bpf_object *obj, const char *pa
 	if (n == 1)
 		return found;
 	if (n == 0)
-		err_msg("attach", "'%s' has no XDP program%s%s%s%s%s", path,
+		err_msg(cmd, "'%s' has no XDP program%s%s%s%s%s", path,
 			name || sec ? " matching" : " (SEC(\"xdp\"))", name ? " --prog-name " : "",
 			name ? name : "", sec ? " --section " : "", sec ? sec : "");
 	else
-		err_msg("attach", "'%s' has %d XDP programs%s: choose one with --prog-name or --section",
+		err_msg(cmd, "'%s' has %d XDP programs%s: choose one with --prog-name or --section",
 			path, n, name || sec ? " matching" : "");
 	return NULL;
 }
 
-/* @have: the mode of the program already on @ifname (XDP_MODE_NONE if none). */
-static void explain_attach_error(const char *ifname, int err, bool native, bool force,
-				 enum xdp_attach_mode have)
+void explain_attach_error(const char *cmd, const char *ifname, int err, bool native, bool force,
+			  enum xdp_attach_mode have)
 {
 	enum xdp_attach_mode want = native ? XDP_MODE_NATIVE : XDP_MODE_SKB;
 
@@ -110,24 +109,24 @@ static void explain_attach_error(const char *ifname, int err, bool native, bool 
 	case EEXIST:
 	case EBUSY:
 		if (force && have != XDP_MODE_NONE && have != want)
-			err_msg("attach", "%s has a program in %s mode, and the kernel runs one mode at a time: detach it first to attach in %s mode",
+			err_msg(cmd, "%s has a program in %s mode, and the kernel runs one mode at a time: detach it first to attach in %s mode",
 				ifname, xdp_mode_name(have), xdp_mode_name(want));
 		else
-			err_msg("attach", "%s already has an XDP program (use --force to replace it, or detach it first)",
+			err_msg(cmd, "%s already has an XDP program (use --force to replace it, or detach it first)",
 				ifname);
 		break;
 	case EOPNOTSUPP:
-		err_msg("attach", "%s: the driver does not support %s XDP%s", ifname,
+		err_msg(cmd, "%s: the driver does not support %s XDP%s", ifname,
 			native ? "native" : "this mode of",
 			native ? " (use --mode skb for generic XDP)" : "");
 		break;
 	case ERANGE:
 	case EINVAL:
-		err_msg("attach", "%s refused the program: %s (is the MTU too large for XDP, or another mode attached?)",
+		err_msg(cmd, "%s refused the program: %s (is the MTU too large for XDP, or another mode attached?)",
 			ifname, strerror(-err));
 		break;
 	default:
-		err_msg("attach", "%s: %s", ifname, strerror(-err));
+		err_msg(cmd, "%s: %s", ifname, strerror(-err));
 	}
 }
 
@@ -139,22 +138,22 @@ static void explain_attach_error(const char *ifname, int err, bool native, bool 
  * list, now brought up to date), or a negative errno with the reason
  * printed.
  */
-static int echo_prepare(struct bpf_object *obj, const char *ifname, int ifindex,
-			struct echo_maps *m)
+int echo_prepare(const char *cmd, struct bpf_object *obj, const char *ifname, int ifindex,
+		 struct echo_maps *m)
 {
 	int before;
 
 	m->a4 = bpf_object__find_map_fd_by_name(obj, E1K_MAP_ECHO_ADDR4);
 	m->a6 = bpf_object__find_map_fd_by_name(obj, E1K_MAP_ECHO_ADDR6);
 	if (m->a4 < 0 || m->a6 < 0) {
-		err_msg("attach", "the object's program is named " E1K_PROG_ICMP_ECHO
+		err_msg(cmd, "the object's program is named " E1K_PROG_ICMP_ECHO
 			" but it lacks the reflector's address maps");
 		return -ENOENT;
 	}
-	before = echo_listed_count("attach", m, ifname, ifindex);
+	before = echo_listed_count(cmd, m, ifname, ifindex);
 	if (before < 0)
 		return before;
-	return echo_sync("attach", m, ifname, ifindex) < 0 ? -EIO : before;
+	return echo_sync(cmd, m, ifname, ifindex) < 0 ? -EIO : before;
 }
 
 /* What `attach` was asked for. */
@@ -223,24 +222,64 @@ static int attach_parse(int argc, char **argv, struct attach_req *r)
 	return -1;
 }
 
-/* Where the maps of @prog's object go: the filter's in its rule set (*set),
- * every other program's by name in the pin root. */
-static int attach_pins(struct bpf_object *obj, struct bpf_program *prog,
-		       const struct attach_req *r, const char **set)
+/* Where the maps of @prog's object go: the filter's in its rule set
+ * (pl->set), every other program's by name in the pin root. */
+static int prog_load_pins(const char *cmd, const struct prog_spec *spec, struct prog_load *pl)
 {
-	if (strcmp(bpf_program__name(prog), E1K_PROG_FILTER)) {
-		if (!r->rules_set)
+	if (strcmp(bpf_program__name(pl->prog), E1K_PROG_FILTER)) {
+		if (!spec->rules_set)
 			return 0;
-		err_msg("attach", "--rules is for the filter, not %s", bpf_program__name(prog));
+		err_msg(cmd, "--rules is for the filter, not %s", bpf_program__name(pl->prog));
 		return -EINVAL;
 	}
-	*set = r->rules_set ? r->rules_set : r->ifname;
-	if (!filter_set_name_ok(*set)) {
-		err_msg("attach", "'%s' cannot name a rule set: give one with --rules NAME", *set);
-		*set = NULL;
+	pl->set = spec->rules_set ? spec->rules_set : spec->ifname;
+	if (!filter_set_name_ok(pl->set)) {
+		err_msg(cmd, "'%s' cannot name a rule set: give one with --rules NAME", pl->set);
+		pl->set = NULL;
 		return -EINVAL;
 	}
-	return filter_set_pin(obj, *set);
+	return filter_set_pin(pl->obj, pl->set);
+}
+
+int prog_load_open(const char *cmd, const struct prog_spec *spec, struct prog_load *pl)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
+	int err;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->obj = bpf_object__open_file(spec->path, &open_opts);
+	if (!pl->obj) {
+		err_msg(cmd, "'%s' is not a loadable BPF object: %s", spec->path, bpf_strerror(errno));
+		return -EINVAL;
+	}
+	pl->prog = xdp_program_of(cmd, pl->obj, spec->path, spec->prog_name, spec->section);
+	err = pl->prog ? prog_load_pins(cmd, spec, pl) : -ENOENT;
+	if (err)
+		return err;
+	/* Pins are made by the load: the ones that were there before are
+	 * another program's, and stay whatever happens. */
+	pl->pinned_before = pins_present(pl->obj);
+	pl->loaded = true;
+	/* Only the XDP program is ours to load. */
+	for (struct bpf_program *p = bpf_object__next_program(pl->obj, NULL); p;
+	     p = bpf_object__next_program(pl->obj, p))
+		bpf_program__set_autoload(p, p == pl->prog);
+	err = bpf_object__load(pl->obj);
+	if (err)
+		err_msg(cmd, "loading '%s' failed: %s", spec->path, bpf_strerror(err));
+	return err;
+}
+
+void prog_load_close(struct prog_load *pl, bool failed)
+{
+	/* A failed command changes nothing: no pins of its own left behind
+	 * (maps another program shares keep theirs). */
+	if (failed && pl->loaded)
+		unpin_new_maps(pl->obj, pl->pinned_before);
+	if (failed && pl->set)
+		filter_set_drop_empty(pl->set);
+	bpf_object__close(pl->obj);
+	pl->obj = NULL;
 }
 
 static void say_attached(const struct attach_req *r, const struct bpf_program *prog)
@@ -267,41 +306,18 @@ static void say_attached(const struct attach_req *r, const struct bpf_program *p
  * failure leaves no pin, address or set of its own behind. */
 static int attach_object(const struct attach_req *r, enum xdp_attach_mode had)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .pin_root_path = PIN_ROOT);
+	const struct prog_spec spec = { r->ifname, r->path, r->prog_name, r->section,
+					r->rules_set };
 	struct echo_maps echo = { -1, -1 };
-	struct bpf_program *prog;
-	struct bpf_object *obj;
-	uint64_t pinned_before = 0;
-	const char *set = NULL;
-	bool loading = false;
+	struct prog_load pl;
 	int err, echo_before = -1;
 	__u32 flags;
 
-	obj = bpf_object__open_file(r->path, &open_opts);
-	if (!obj) {
-		err_msg("attach", "'%s' is not a loadable BPF object: %s", r->path,
-			bpf_strerror(errno));
-		return -EINVAL;
-	}
-	prog = xdp_program_of(obj, r->path, r->prog_name, r->section);
-	err = prog ? attach_pins(obj, prog, r, &set) : -ENOENT;
+	err = prog_load_open("attach", &spec, &pl);
 	if (err)
 		goto out;
-	/* Pins are made by the load: the ones that were there before are
-	 * another program's, and stay whatever happens. */
-	pinned_before = pins_present(obj);
-	loading = true;
-	/* Only the XDP program is ours to load. */
-	for (struct bpf_program *p = bpf_object__next_program(obj, NULL); p;
-	     p = bpf_object__next_program(obj, p))
-		bpf_program__set_autoload(p, p == prog);
-	err = bpf_object__load(obj);
-	if (err) {
-		err_msg("attach", "loading '%s' failed: %s", r->path, bpf_strerror(err));
-		goto out;
-	}
-	if (!strcmp(bpf_program__name(prog), E1K_PROG_ICMP_ECHO)) {
-		echo_before = echo_prepare(obj, r->ifname, r->ifindex, &echo);
+	if (!strcmp(bpf_program__name(pl.prog), E1K_PROG_ICMP_ECHO)) {
+		echo_before = echo_prepare("attach", pl.obj, r->ifname, r->ifindex, &echo);
 		if (echo_before < 0) {
 			err = echo_before;
 			goto out;
@@ -310,22 +326,16 @@ static int attach_object(const struct attach_req *r, enum xdp_attach_mode had)
 	flags = r->native ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
 	if (!r->force)
 		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
-	err = bpf_xdp_attach(r->ifindex, bpf_program__fd(prog), flags, NULL);
+	err = bpf_xdp_attach(r->ifindex, bpf_program__fd(pl.prog), flags, NULL);
 	if (err) {
-		explain_attach_error(r->ifname, err, r->native, r->force, had);
+		explain_attach_error("attach", r->ifname, err, r->native, r->force, had);
 		if (echo_before == 0)
 			echo_forget("attach", &echo, r->ifname, r->ifindex);
 		goto out;
 	}
-	say_attached(r, prog);
+	say_attached(r, pl.prog);
 out:
-	/* A failed command changes nothing: no pins of its own left behind
-	 * (maps another program shares keep theirs). */
-	if (err && loading)
-		unpin_new_maps(obj, pinned_before);
-	if (err && set)
-		filter_set_drop_empty(set);
-	bpf_object__close(obj);
+	prog_load_close(&pl, err != 0);
 	return err;
 }
 
@@ -355,7 +365,7 @@ int cmd_attach(int argc, char **argv)
 		att.mode = XDP_MODE_NONE;
 	if (att.mode != XDP_MODE_NONE &&
 	    (!r.force || att.mode != (r.native ? XDP_MODE_NATIVE : XDP_MODE_SKB))) {
-		explain_attach_error(r.ifname, -EEXIST, r.native, r.force, att.mode);
+		explain_attach_error("attach", r.ifname, -EEXIST, r.native, r.force, att.mode);
 		err = -EEXIST;
 	} else {
 		err = attach_object(&r, att.mode);
@@ -364,15 +374,95 @@ int cmd_attach(int argc, char **argv)
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
+void prog_owned_find(const char *cmd, uint32_t prog_id, struct prog_owned *o)
+{
+	o->echo = (struct echo_maps){ -1, -1 };
+	o->set[0] = '\0';
+	/* The reflector's maps, found through the program while it is still
+	 * attached. One of another layout is left alone (and said so). */
+	if (attached_prog_named(prog_id, E1K_PROG_ICMP_ECHO)) {
+		o->echo.a4 = attached_map_fd(cmd, prog_id, &layout_echo_addr4, false);
+		o->echo.a6 = attached_map_fd(cmd, prog_id, &layout_echo_addr6, false);
+	}
+	if (filter_set_of_prog(prog_id, o->set, sizeof(o->set)))
+		o->set[0] = '\0';
+}
+
+void prog_owned_release(const char *cmd, const char *ifname, int ifindex,
+			const struct prog_owned *o)
+{
+	if (o->echo.a4 >= 0 && o->echo.a6 >= 0)
+		echo_forget(cmd, &o->echo, ifname, ifindex);
+	/* The rules go with the last filter using them: a set left behind
+	 * would come back, policy deny and all, on the next attach. */
+	if (o->set[0] && !filter_set_in_use(o->set, ifindex)) {
+		int rm = filter_set_remove(o->set);
+
+		if (rm)	/* done all the same: say what is left */
+			err_msg(cmd, "removing rule set %s: %s", o->set, strerror(-rm));
+		else if (!g_opts.json)
+			printf("removed rule set %s (its rules and counters)\n", o->set);
+	}
+}
+
+void prog_owned_close(struct prog_owned *o)
+{
+	if (o->echo.a4 >= 0)
+		close(o->echo.a4);
+	if (o->echo.a6 >= 0)
+		close(o->echo.a6);
+	o->echo = (struct echo_maps){ -1, -1 };
+}
+
+int detach_iface(const char *cmd, const char *ifname, int ifindex, bool keep_maps)
+{
+	struct prog_owned owned = { .echo = { -1, -1 } };
+	struct xdp_attached att;
+	__u32 flags;
+	int err;
+
+	err = xdp_attached_query(ifindex, &att);
+	if (err) {
+		err_msg(cmd, "%s: cannot query XDP: %s", ifname, strerror(-err));
+		return err;
+	}
+	if (att.mode == XDP_MODE_NONE) {
+		err_msg(cmd, "%s has no XDP program attached", ifname);
+		return -ENOENT;
+	}
+	if (!keep_maps)
+		prog_owned_find(cmd, att.prog_id, &owned);
+	flags = att.mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE :
+		att.mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_HW_MODE;
+	err = bpf_xdp_detach(ifindex, flags, NULL);
+	if (err) {
+		err_msg(cmd, "%s: %s", ifname, strerror(-err));
+		goto out;
+	}
+	if (!g_opts.json) {
+		printf("detached program %u from %s (%s mode)\n", att.prog_id, ifname,
+		       xdp_mode_name(att.mode));
+	} else {
+		struct json j;
+
+		json_change_begin(&j, ifname, "detached");
+		json_key(&j, "id");
+		json_u64(&j, att.prog_id);
+		json_key(&j, "mode");
+		json_str(&j, xdp_mode_name(att.mode));
+		json_change_end(&j);
+	}
+	prog_owned_release(cmd, ifname, ifindex, &owned);
+out:
+	prog_owned_close(&owned);
+	return err;
+}
+
 int cmd_detach(int argc, char **argv)
 {
-	struct echo_maps echo = { -1, -1 };
-	struct xdp_attached att;
 	const char *ifname = NULL;
-	char set[FILTER_SET_NAME_MAX + 1] = "";
 	int ifindex, err, lock;
 	bool keep = false;
-	__u32 flags;
 
 	for (int i = 0; i < argc; i++) {
 		if (is_help(argv[i])) {
@@ -404,61 +494,7 @@ int cmd_detach(int argc, char **argv)
 	lock = pin_root_lock("detach", true);
 	if (lock < 0)
 		return EXIT_FAIL;
-	err = xdp_attached_query(ifindex, &att);
-	if (err) {
-		err_msg("detach", "%s: cannot query XDP: %s", ifname, strerror(-err));
-		goto out;
-	}
-	if (att.mode == XDP_MODE_NONE) {
-		err_msg("detach", "%s has no XDP program attached", ifname);
-		err = -ENOENT;
-		goto out;
-	}
-	/* The reflector's maps, found through the program while it is still
-	 * attached. One of another layout is left alone (and said so). */
-	if (!keep && attached_prog_named(att.prog_id, E1K_PROG_ICMP_ECHO)) {
-		echo.a4 = attached_map_fd("detach", att.prog_id, &layout_echo_addr4, false);
-		echo.a6 = attached_map_fd("detach", att.prog_id, &layout_echo_addr6, false);
-	}
-	if (!keep && filter_set_of_prog(att.prog_id, set, sizeof(set)))
-		set[0] = '\0';
-	flags = att.mode == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE :
-		att.mode == XDP_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_HW_MODE;
-	err = bpf_xdp_detach(ifindex, flags, NULL);
-	if (err) {
-		err_msg("detach", "%s: %s", ifname, strerror(-err));
-		goto out;
-	}
-	if (echo.a4 >= 0 && echo.a6 >= 0)
-		echo_forget("detach", &echo, ifname, ifindex);
-	if (!g_opts.json) {
-		printf("detached program %u from %s (%s mode)\n", att.prog_id, ifname,
-		       xdp_mode_name(att.mode));
-	} else {
-		struct json j;
-
-		json_change_begin(&j, ifname, "detached");
-		json_key(&j, "id");
-		json_u64(&j, att.prog_id);
-		json_key(&j, "mode");
-		json_str(&j, xdp_mode_name(att.mode));
-		json_change_end(&j);
-	}
-	/* The rules go with the last filter using them: a set left behind
-	 * would come back, policy deny and all, on the next attach. */
-	if (set[0] && !filter_set_in_use(set, ifindex)) {
-		int rm = filter_set_remove(set);
-
-		if (rm)	/* detached all the same: say what is left */
-			err_msg("detach", "removing rule set %s: %s", set, strerror(-rm));
-		else if (!g_opts.json)
-			printf("removed rule set %s (its rules and counters)\n", set);
-	}
-out:
-	if (echo.a4 >= 0)
-		close(echo.a4);
-	if (echo.a6 >= 0)
-		close(echo.a6);
+	err = detach_iface("detach", ifname, ifindex, keep);
 	close(lock);
 	return err ? EXIT_FAIL : EXIT_OK;
 }

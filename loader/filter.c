@@ -5,6 +5,7 @@
  * program from ever seeing a half-written rule set are specified in
  * bpf/e1k_xdp_maps.h ("Updating rules"); this file follows them.
  */
+#include "config.h"
 #include "json.h"
 #include "loader.h"
 #include "rules.h"
@@ -14,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +83,10 @@ static void say_rule(const struct filter_maps *m, const char *verb, uint32_t slo
 	json_change_end(&j);
 }
 
-static void close_maps(struct filter_maps *m)
+void filter_fds_close(struct ruleset_fds *fd)
 {
-	int *fds[] = { &m->fd.cfg, &m->fd.rules, &m->fd.hits, &m->fd.trie[0], &m->fd.trie[1],
-		       &m->fd.trie[2], &m->fd.trie[3] };
+	int *fds[] = { &fd->cfg, &fd->rules, &fd->hits, &fd->trie[0], &fd->trie[1],
+		       &fd->trie[2], &fd->trie[3] };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -93,14 +95,66 @@ static void close_maps(struct filter_maps *m)
 	}
 }
 
-static int open_map(uint32_t prog_id, const struct map_layout *want, int *fd)
+/* The filter's maps, each with the layout this loader was built for. */
+static const struct map_layout *filter_layout(struct ruleset_fds *fd, int i, int **slot)
 {
-	*fd = attached_map_fd("filter", prog_id, want, false);
-	return *fd < 0 ? *fd : 0;
+	if (i < E1K_TRIE_COUNT) {
+		*slot = &fd->trie[i];
+		return &layout_filter_trie[i];
+	}
+	*slot = i == E1K_TRIE_COUNT ? &fd->rules : i == E1K_TRIE_COUNT + 1 ? &fd->cfg : &fd->hits;
+	return i == E1K_TRIE_COUNT ? &layout_filter_rules :
+	       i == E1K_TRIE_COUNT + 1 ? &layout_filter_cfg : &layout_filter_hits;
 }
 
-/* The filter's maps, from the program attached to @ifname, each of the
- * layout this loader was built for. */
+#define FILTER_MAPS (E1K_TRIE_COUNT + 3)
+
+int filter_fds_of_prog(const char *cmd, const char *ifname, uint32_t prog_id,
+		       struct ruleset_fds *fd)
+{
+	int err = 0;
+
+	memset(fd, -1, sizeof(*fd));
+	for (int i = 0; i < FILTER_MAPS && !err; i++) {
+		int *slot;
+		const struct map_layout *l = filter_layout(fd, i, &slot);
+
+		*slot = attached_map_fd(cmd, prog_id, l, false);
+		err = *slot < 0 ? *slot : 0;
+	}
+	if (err == -ENOENT)
+		err_msg(cmd, "%s: the attached program (id %u) is not the e1k filter", ifname, prog_id);
+	if (err)
+		filter_fds_close(fd);
+	return err;
+}
+
+int filter_fds_of_object(const char *cmd, struct bpf_object *obj, struct ruleset_fds *fd)
+{
+	int err = 0;
+
+	memset(fd, -1, sizeof(*fd));
+	for (int i = 0; i < FILTER_MAPS && !err; i++) {
+		int *slot, mfd;
+		const struct map_layout *l = filter_layout(fd, i, &slot);
+
+		mfd = bpf_object__find_map_fd_by_name(obj, l->name);
+		if (mfd < 0) {
+			err_msg(cmd, "the object has no map %s: its program is not the e1k filter",
+				l->name);
+			err = -ENOENT;
+			break;
+		}
+		/* Our own descriptor: the object's go when it is closed. */
+		*slot = fcntl(mfd, F_DUPFD_CLOEXEC, 0);
+		err = *slot < 0 ? -errno : map_fd_check_layout(cmd, *slot, l);
+	}
+	if (err)
+		filter_fds_close(fd);
+	return err;
+}
+
+/* The filter's maps, from the program attached to @ifname. */
 static int open_maps(const char *ifname, struct filter_maps *m)
 {
 	struct xdp_attached att;
@@ -121,19 +175,7 @@ static int open_maps(const char *ifname, struct filter_maps *m)
 			" attach %s filter)", ifname, ifname);
 		return -ENOENT;
 	}
-	err = open_map(att.prog_id, &layout_filter_rules, &m->fd.rules);
-	if (!err)
-		err = open_map(att.prog_id, &layout_filter_cfg, &m->fd.cfg);
-	if (!err)
-		err = open_map(att.prog_id, &layout_filter_hits, &m->fd.hits);
-	for (int t = 0; t < E1K_TRIE_COUNT && !err; t++)
-		err = open_map(att.prog_id, &layout_filter_trie[t], &m->fd.trie[t]);
-	if (err == -ENOENT)
-		err_msg("filter", "%s: the attached program (id %u) is not the e1k filter", ifname,
-			att.prog_id);
-	if (err)
-		close_maps(m);
-	return err;
+	return filter_fds_of_prog("filter", ifname, att.prog_id, &m->fd);
 }
 
 static bool trie_is_v4(enum e1k_trie t)
@@ -142,18 +184,18 @@ static bool trie_is_v4(enum e1k_trie t)
 }
 
 /* Everything a plan depends on, read from the maps. */
-static int read_image(const struct filter_maps *m, struct filter_image *img)
+static int read_image(const char *cmd, const struct ruleset_fds *fd, struct filter_image *img)
 {
 	uint32_t zero = 0;
 
 	memset(img, 0, sizeof(*img));
-	if (bpf_map_lookup_elem(m->fd.cfg, &zero, &img->cfg)) {
-		err_msg("filter", "reading the configuration: %s", strerror(errno));
+	if (bpf_map_lookup_elem(fd->cfg, &zero, &img->cfg)) {
+		err_msg(cmd, "reading the configuration: %s", strerror(errno));
 		return -errno;
 	}
 	for (uint32_t i = 0; i < E1K_FILTER_RULE_ENTRIES; i++) {
-		if (bpf_map_lookup_elem(m->fd.rules, &i, &img->rules[i])) {
-			err_msg("filter", "reading rule %u: %s", i, strerror(errno));
+		if (bpf_map_lookup_elem(fd->rules, &i, &img->rules[i])) {
+			err_msg(cmd, "reading rule %u: %s", i, strerror(errno));
 			return -errno;
 		}
 	}
@@ -161,16 +203,16 @@ static int read_image(const struct filter_maps *m, struct filter_image *img)
 		union lpm_key key, next;
 		bool have_key = false;
 
-		while (!bpf_map_get_next_key(m->fd.trie[t], have_key ? &key : NULL, &next)) {
+		while (!bpf_map_get_next_key(fd->trie[t], have_key ? &key : NULL, &next)) {
 			struct e1k_trie_entry *e = &img->trie[t][img->ntrie[t]];
 			struct e1k_lpm_val val;
 
 			key = next;
 			have_key = true;
-			if (bpf_map_lookup_elem(m->fd.trie[t], &key, &val))
+			if (bpf_map_lookup_elem(fd->trie[t], &key, &val))
 				continue;	/* deleted meanwhile: only ip's users */
 			if (img->ntrie[t] == E1K_FILTER_LPM_ENTRIES) {
-				err_msg("filter", "%s holds more entries than it can", e1k_trie_map_name(t));
+				err_msg(cmd, "%s holds more entries than it can", e1k_trie_map_name(t));
 				return -EOVERFLOW;
 			}
 			memset(e, 0, sizeof(*e));
@@ -209,48 +251,101 @@ static int read_hits(const struct filter_maps *m, uint32_t idx, struct e1k_stats
 	return 0;
 }
 
-/*
- * Switch the filter from its active set to @want (ruleset.h): every write
- * before the last leaves frames meeting the old set, the last switches
- * them to the new one. A write that fails leaves the old set in force.
- */
-static int apply(const struct filter_maps *m, const struct filter_image *img,
-		 struct ruleset *want)
+int filter_read_active(const char *cmd, const struct ruleset_fds *fd, struct ruleset *out)
 {
-	struct filter_op *ops = calloc(RULESET_MAX_OPS, sizeof(*ops));
-	char why[256];
-	int n, err = 0;
+	struct filter_image *img = calloc(1, sizeof(*img));
+	int err;
 
-	if (!ops) {
-		err_msg("filter", "out of memory");
+	if (!img) {
+		err_msg(cmd, "out of memory");
 		return -ENOMEM;
 	}
-	n = ruleset_plan(img, want, ops, RULESET_MAX_OPS, why, sizeof(why));
-	if (n < 0) {
-		err_msg("filter", "%s", why);
-		err = -EINVAL;
-	}
-	for (int i = 0; i < n && !err; i++) {
-		err = ruleset_write(&m->fd, &ops[i]);
-		if (err)
-			err_msg("filter", "writing the new rule set (step %d of %d): %s; the old one is still in force",
-				i + 1, n, strerror(-err));
-	}
-	free(ops);
+	err = read_image(cmd, fd, img);
+	if (!err)
+		ruleset_active(img, out);
+	free(img);
 	return err;
 }
 
-/* @want = the active set with @p applied at position @pos (add: the end). */
-static int find_rule(const struct ruleset *set, const struct e1k_filter_rule *r)
+struct filter_switch {
+	struct filter_image img;
+	struct filter_op ops[RULESET_MAX_OPS];
+	int n;
+};
+
+int filter_switch_plan(const char *cmd, const struct ruleset_fds *fd, struct ruleset *want,
+		       bool keep_counters, struct filter_switch **out)
 {
-	for (unsigned int i = 0; i < set->n; i++)
-		if (rule_same(&set->r[i], r))
-			return (int)i;
-	return -1;
+	struct filter_switch *sw = calloc(1, sizeof(*sw));
+	struct ruleset active;
+	char why[256];
+	int err;
+
+	*out = NULL;
+	if (!sw) {
+		err_msg(cmd, "out of memory");
+		return -ENOMEM;
+	}
+	err = read_image(cmd, fd, &sw->img);
+	if (err)
+		goto fail;
+	if (keep_counters) {
+		ruleset_active(&sw->img, &active);
+		ruleset_inherit_ids(want, &active);
+	}
+	sw->n = ruleset_plan(&sw->img, want, sw->ops, RULESET_MAX_OPS, why, sizeof(why));
+	if (sw->n < 0) {
+		err_msg(cmd, "%s", why);
+		err = -EINVAL;
+		goto fail;
+	}
+	*out = sw;
+	return 0;
+fail:
+	free(sw);
+	return err;
 }
 
-static int filter_setting(const struct filter_maps *m, const struct filter_image *img,
-			  struct ruleset *want, const struct parsed_rule *p)
+/*
+ * Switch the filter from its active set to the planned one (ruleset.h):
+ * every write before the last leaves frames meeting the old set, the last
+ * switches them to the new one. A write that fails leaves the old set in
+ * force.
+ */
+int filter_switch_write(const char *cmd, const struct ruleset_fds *fd, struct filter_switch *sw)
+{
+	for (int i = 0; i < sw->n; i++) {
+		int err = ruleset_write(fd, &sw->ops[i]);
+
+		if (err) {
+			err_msg(cmd, "writing the new rule set (step %d of %d): %s; the old one is still in force",
+				i + 1, sw->n, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+void filter_switch_free(struct filter_switch *sw)
+{
+	free(sw);
+}
+
+/* Plan and write: the rule set of a filter command. */
+static int apply(const struct filter_maps *m, struct ruleset *want, bool keep_counters)
+{
+	struct filter_switch *sw;
+	int err = filter_switch_plan("filter", &m->fd, want, keep_counters, &sw);
+
+	if (err)
+		return err;
+	err = filter_switch_write("filter", &m->fd, sw);
+	filter_switch_free(sw);
+	return err;
+}
+
+static int filter_setting(const struct filter_maps *m, struct ruleset *want,
+			  const struct parsed_rule *p)
 {
 	const char *what = p->kind == RULE_POLICY ? "policy" : "unclassified";
 	const char *value;
@@ -261,7 +356,7 @@ static int filter_setting(const struct filter_maps *m, const struct filter_image
 		want->policy = p->setting;
 	else
 		want->unclass = p->setting;
-	err = apply(m, img, want);
+	err = apply(m, want, false);
 	if (err)
 		return err;
 	value = p->kind == RULE_POLICY ? policy_name(p->setting) : unclass_name(p->setting);
@@ -277,17 +372,17 @@ static int filter_setting(const struct filter_maps *m, const struct filter_image
 }
 
 /* add (pos < 0: after the last rule), insert at pos, or replace pos. */
-static int filter_put(const struct filter_maps *m, const struct filter_image *img,
-		      struct ruleset *want, const struct parsed_rule *p, int pos, bool replace)
+static int filter_put(const struct filter_maps *m, struct ruleset *want,
+		      const struct parsed_rule *p, int pos, bool replace)
 {
 	struct e1k_filter_rule r = p->rule;
 	char text[256];
 	int dup, err;
 
 	if (p->kind != RULE_MATCH)
-		return filter_setting(m, img, want, p);
+		return filter_setting(m, want, p);
 	rule_format(&r, text, sizeof(text));
-	dup = find_rule(want, &r);
+	dup = ruleset_find(want, &r);
 	if (dup >= 0 && !(replace && dup == pos)) {
 		err_msg("filter", "'%s' is already rule %d", text, dup);
 		return -EEXIST;
@@ -310,14 +405,13 @@ static int filter_put(const struct filter_maps *m, const struct filter_image *im
 		want->n++;
 	}
 	want->r[pos] = r;
-	err = apply(m, img, want);
+	err = apply(m, want, false);
 	if (!err)
 		say_rule(m, replace ? "replaced" : "added", (uint32_t)pos, text);
 	return err;
 }
 
-static int filter_del(const struct filter_maps *m, const struct filter_image *img,
-		      struct ruleset *want, int argc, char **argv)
+static int filter_del(const struct filter_maps *m, struct ruleset *want, int argc, char **argv)
 {
 	struct parsed_rule p;
 	char err_text[256], text[256];
@@ -344,7 +438,7 @@ static int filter_del(const struct filter_maps *m, const struct filter_image *im
 			err_msg("filter", "del takes a rule or a slot; settings are changed with add");
 			return -EINVAL;
 		}
-		pos = find_rule(want, &p.rule);
+		pos = ruleset_find(want, &p.rule);
 		if (pos < 0) {
 			rule_format(&p.rule, text, sizeof(text));
 			err_msg("filter", "no rule '%s'", text);
@@ -354,21 +448,20 @@ static int filter_del(const struct filter_maps *m, const struct filter_image *im
 	rule_format(&want->r[pos], text, sizeof(text));
 	memmove(&want->r[pos], &want->r[pos + 1], (want->n - (unsigned int)pos - 1) * sizeof(want->r[0]));
 	want->n--;
-	err = apply(m, img, want);
+	err = apply(m, want, false);
 	if (!err)
 		say_rule(m, "deleted", (uint32_t)pos, text);
 	return err;
 }
 
-static int filter_flush(const struct filter_maps *m, const struct filter_image *img,
-			struct ruleset *want)
+static int filter_flush(const struct filter_maps *m, struct ruleset *want)
 {
 	unsigned int n = want->n;
 	struct json j;
 	int err;
 
 	want->n = 0;
-	err = apply(m, img, want);
+	err = apply(m, want, false);
 	if (err)
 		return err;
 	if (!g_opts.json) {
@@ -453,92 +546,14 @@ static int filter_list(const struct filter_maps *m, const struct ruleset *set)
 	return 0;
 }
 
-/* The rule set as a file `filter load` reads back: the two settings, then
- * the rules in order. */
-static int filter_save(const struct ruleset *set)
-{
-	char text[256];
-
-	printf("policy %s\nunclassified %s\n", policy_name(set->policy), unclass_name(set->unclass));
-	for (unsigned int i = 0; i < set->n; i++) {
-		rule_format(&set->r[i], text, sizeof(text));
-		printf("%s\n", text);
-	}
-	return 0;
-}
-
-/* Read a rule set file (`filter save`'s format: a rule or setting per line,
- * # comments, blank lines) into @out; settings not given are the defaults.
- * Nothing is touched yet: a file with one bad line changes nothing. */
-static int read_ruleset_file(const char *path, struct ruleset *out)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char line[1024], err_text[256];
-	int lineno = 0, err = 0;
-
-	memset(out, 0, sizeof(*out));
-	out->policy = E1K_ACTION_PASS;
-	out->unclass = E1K_UNCLASS_RULES;
-	if (!f) {
-		err_msg("filter", "cannot read '%s': %s", path, strerror(errno));
-		return -errno;
-	}
-	while (!err && fgets(line, sizeof(line), f)) {
-		char *words[64], *save = NULL, *hash = strchr(line, '#');
-		struct parsed_rule p;
-		int n = 0;
-
-		lineno++;
-		if (hash)
-			*hash = '\0';
-		for (char *w = strtok_r(line, " \t\r\n", &save); w && n < 64;
-		     w = strtok_r(NULL, " \t\r\n", &save))
-			words[n++] = w;
-		if (n == 0)
-			continue;
-		if (rule_parse(n, words, &p, err_text, sizeof(err_text))) {
-			err_msg("filter", "%s:%d: %s", path, lineno, err_text);
-			err = -EINVAL;
-		} else if (p.kind == RULE_POLICY) {
-			out->policy = p.setting;
-		} else if (p.kind == RULE_UNCLASSIFIED) {
-			out->unclass = p.setting;
-		} else if (find_rule(out, &p.rule) >= 0) {
-			err_msg("filter", "%s:%d: the same rule twice", path, lineno);
-			err = -EINVAL;
-		} else if (out->n == E1K_FILTER_MAX_RULES) {
-			err_msg("filter", "%s:%d: more than %d rules", path, lineno, E1K_FILTER_MAX_RULES);
-			err = -EINVAL;
-		} else {
-			out->r[out->n] = p.rule;
-			out->r[out->n].id = RULESET_NEW_ID;
-			out->n++;
-		}
-	}
-	if (!err && ferror(f)) {
-		err_msg("filter", "reading '%s': %s", path, strerror(errno));
-		err = -EIO;
-	}
-	if (f != stdin)
-		fclose(f);
-	return err;
-}
-
 /* Switch to @file's set at once; rules the active set has too keep their
  * counters. */
-static int filter_load(const struct filter_maps *m, const struct filter_image *img,
-		       const struct ruleset *active, struct ruleset *file)
+static int filter_load(const struct filter_maps *m, struct ruleset *file)
 {
 	struct json j;
 	int err;
 
-	for (unsigned int i = 0; i < file->n; i++) {
-		int k = find_rule(active, &file->r[i]);
-
-		if (k >= 0)
-			file->r[i].id = active->r[k].id;
-	}
-	err = apply(m, img, file);
+	err = apply(m, file, true);
 	if (err)
 		return err;
 	if (!g_opts.json) {
@@ -616,8 +631,11 @@ static int parse_filter_cmd(int argc, char **argv, struct filter_cmd *c)
 		err_msg("filter", "%s: wrong number of arguments (see filter --help)", c->sub);
 		return -EINVAL;
 	}
-	if (!strcmp(c->sub, "load"))
-		return read_ruleset_file(c->argv[0], &c->file);
+	if (!strcmp(c->sub, "load") &&
+	    ruleset_file_read(c->argv[0], &c->file, err_text, sizeof(err_text))) {
+		err_msg("filter", "%s", err_text);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -632,7 +650,7 @@ static int run_filter_cmd(const struct filter_maps *m, struct filter_cmd *c)
 		err_msg("filter", "out of memory");
 		return -ENOMEM;
 	}
-	err = read_image(m, img);
+	err = read_image("filter", &m->fd, img);
 	if (err)
 		goto out;
 	ruleset_active(img, &active);
@@ -640,19 +658,19 @@ static int run_filter_cmd(const struct filter_maps *m, struct filter_cmd *c)
 	if (!strcmp(sub, "list"))
 		err = filter_list(m, &active);
 	else if (!strcmp(sub, "save"))
-		err = filter_save(&active);
+		ruleset_file_print(stdout, &active, "");
 	else if (!strcmp(sub, "add"))
-		err = filter_put(m, img, &want, &c->rule, -1, false);
+		err = filter_put(m, &want, &c->rule, -1, false);
 	else if (!strcmp(sub, "insert"))
-		err = filter_put(m, img, &want, &c->rule, c->pos, false);
+		err = filter_put(m, &want, &c->rule, c->pos, false);
 	else if (!strcmp(sub, "replace"))
-		err = filter_put(m, img, &want, &c->rule, c->pos, true);
+		err = filter_put(m, &want, &c->rule, c->pos, true);
 	else if (!strcmp(sub, "del"))
-		err = filter_del(m, img, &want, c->argc, c->argv);
+		err = filter_del(m, &want, c->argc, c->argv);
 	else if (!strcmp(sub, "flush"))
-		err = filter_flush(m, img, &want);
+		err = filter_flush(m, &want);
 	else
-		err = filter_load(m, img, &active, &c->file);
+		err = filter_load(m, &c->file);
 out:
 	free(img);
 	return err;
@@ -698,7 +716,7 @@ int cmd_filter(int argc, char **argv)
 	err = open_maps(c->ifname, &m);
 	if (!err) {
 		err = run_filter_cmd(&m, c);
-		close_maps(&m);
+		filter_fds_close(&m.fd);
 	}
 	close(lock);
 out:

@@ -35,6 +35,8 @@ int cmd_status(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_filter(int argc, char **argv);
 int cmd_echo(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_show_config(int argc, char **argv);
 
 /* The reflector's address maps (echo.c). echo_sync lists @ifname's current
  * addresses (and those of the devices stacked on it) under @ifindex and
@@ -93,6 +95,81 @@ int filter_set_remove(const char *set);
 /* Remove set @set's directory if it holds nothing. */
 void filter_set_drop_empty(const char *set);
 
+/* The filter's maps (filter.c): those of the attached program @prog_id, or
+ * of a loaded object (before it is attached), each checked to have the
+ * layout this loader was built for. 0, or a negative errno with the reason
+ * printed; filter_fds_close closes them. */
+struct ruleset_fds;
+int filter_fds_of_prog(const char *cmd, const char *ifname, uint32_t prog_id,
+		       struct ruleset_fds *fd);
+int filter_fds_of_object(const char *cmd, struct bpf_object *obj, struct ruleset_fds *fd);
+void filter_fds_close(struct ruleset_fds *fd);
+
+/* Switching a filter to rule set @want in one step (filter.c): the plan is
+ * made from the maps' contents, refusing what the filter cannot hold,
+ * before anything is written; writing it then changes what frames meet at
+ * its last write only. @keep_counters: rules the active set holds too keep
+ * their counts. 0, or a negative errno with the reason printed. */
+struct ruleset;
+struct filter_switch;
+/* The rule set frames meet now. */
+int filter_read_active(const char *cmd, const struct ruleset_fds *fd, struct ruleset *out);
+int filter_switch_plan(const char *cmd, const struct ruleset_fds *fd, struct ruleset *want,
+		       bool keep_counters, struct filter_switch **out);
+int filter_switch_write(const char *cmd, const struct ruleset_fds *fd, struct filter_switch *sw);
+void filter_switch_free(struct filter_switch *sw);
+
+/* Loading a program to attach (attach.c), in steps a caller can put its
+ * own work between: prog_load_open opens @spec->path, picks its XDP
+ * program (the one named @prog_name and/or in @section when given, else
+ * the only one), puts the filter's maps in rule set @rules_set (NULL: the
+ * interface's own) and the others' in the pin root, and loads it, pinning
+ * what was not pinned yet. 0, or a negative errno with the reason printed.
+ * prog_load_close (after a failed open too) closes the object; @failed
+ * also removes the pins it made and the set directory it left empty, so
+ * that a failed command changes nothing. */
+struct bpf_program;
+struct prog_spec {
+	const char *ifname, *path, *prog_name, *section, *rules_set;
+};
+struct prog_load {
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	const char *set;		/* the filter's rule set, or NULL */
+	uint64_t pinned_before;		/* bit i: the i-th map had a pin */
+	bool loaded;
+};
+int prog_load_open(const char *cmd, const struct prog_spec *spec, struct prog_load *pl);
+void prog_load_close(struct prog_load *pl, bool failed);
+
+/* The reflector's addresses for a newly loaded icmp-echo object: IFACE's
+ * own, listed before the program can see a frame (attach.c). Returns how
+ * many were listed before (0: a failed attach forgets them again), or a
+ * negative errno with the reason printed. */
+int echo_prepare(const char *cmd, struct bpf_object *obj, const char *ifname, int ifindex,
+		 struct echo_maps *m);
+
+/* What the loader's attach made for an attached program, which goes when
+ * the program does (attach.c): the reflector's address maps (to forget
+ * the interface's addresses), the filter's rule set (removed when no other
+ * interface uses it). prog_owned_find looks them up while the program is
+ * attached; prog_owned_release, after it is gone, removes them;
+ * prog_owned_close closes the descriptors. */
+struct prog_owned {
+	struct echo_maps echo;
+	char set[FILTER_SET_NAME_MAX + 1];	/* "" when none */
+};
+void prog_owned_find(const char *cmd, uint32_t prog_id, struct prog_owned *o);
+void prog_owned_release(const char *cmd, const char *ifname, int ifindex,
+			const struct prog_owned *o);
+void prog_owned_close(struct prog_owned *o);
+
+/* Detach @ifname's program, whatever its mode, and (unless @keep_maps)
+ * what the loader's attach made for it: the reflector's addresses, the
+ * rule set no other interface uses. 0, or a negative errno (-ENOENT: no
+ * program) with the reason printed (attach.c). */
+int detach_iface(const char *cmd, const char *ifname, int ifindex, bool keep_maps);
+
 /* What the e1k_xdp driver did with the XDP verdicts (ethtool.c): frames
  * queued by XDP_TX, dropped by it on a full tx ring, redirects that failed.
  * 0 with .ours set for a port of our driver; -EOPNOTSUPP for another. */
@@ -123,5 +200,13 @@ bool attached_prog_named(uint32_t prog_id, const char *name);
  * reason printed), or another negative errno (printed). */
 int attached_map_fd(const char *cmd, uint32_t prog_id, const struct map_layout *want,
 		    bool suffix);
+/* 0 when map @fd has @want's layout; else -EPROTO (or the errno of reading
+ * it) with the reason printed. */
+int map_fd_check_layout(const char *cmd, int fd, const struct map_layout *want);
+
+/* What a refused bpf_xdp_attach() means, said to the operator; @have: the
+ * mode of the program already on @ifname (XDP_MODE_NONE if none). */
+void explain_attach_error(const char *cmd, const char *ifname, int err, bool native, bool force,
+			  enum xdp_attach_mode have);
 
 #endif

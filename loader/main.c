@@ -21,6 +21,8 @@ static const struct {
 	{ "filter", cmd_filter,
 	  "filter add|insert|replace|del|list|flush|save|load IFACE [SLOT] [RULE|FILE]" },
 	{ "echo", cmd_echo, "echo list|sync|add|del IFACE [ADDR[/LEN]]" },
+	{ "apply", cmd_apply, "apply [FILE|-] [--interface IFACE] [--check]" },
+	{ "show-config", cmd_show_config, "show-config [IFACE]" },
 };
 
 static void usage(FILE *f)

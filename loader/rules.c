@@ -182,6 +182,14 @@ static int parse_action(const char *s, unsigned char *action)
 	return 0;
 }
 
+bool rule_first_word(const char *word)
+{
+	unsigned char action;
+
+	return !parse_action(word, &action) || !strcmp(word, "policy") ||
+	       !strcmp(word, "unclassified");
+}
+
 static int parse_setting(int argc, char *const argv[], struct parsed_rule *out,
 			 char *err, size_t errlen)
 {

@@ -38,6 +38,9 @@ struct parsed_rule {
 int rule_parse(int argc, char *const argv[], struct parsed_rule *out,
 	       char *err, size_t errlen);
 
+/* Can @word start what rule_parse() reads (an action or a setting)? */
+bool rule_first_word(const char *word);
+
 /* The canonical text of a rule, which rule_parse() reads back to the same
  * rule. */
 void rule_format(const struct e1k_filter_rule *r, char *buf, size_t len);

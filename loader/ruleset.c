@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Planning the switch from one rule set to the next (see ruleset.h). */
 #include "ruleset.h"
+#include "rules.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -239,5 +240,30 @@ void filter_image_apply(struct filter_image *img, const struct filter_op *op)
 		if (*n < E1K_FILTER_LPM_ENTRIES)
 			set[(*n)++] = op->entry;
 		break;
+	}
+}
+
+void ruleset_init(struct ruleset *set)
+{
+	memset(set, 0, sizeof(*set));
+	set->policy = E1K_ACTION_PASS;
+	set->unclass = E1K_UNCLASS_RULES;
+}
+
+int ruleset_find(const struct ruleset *set, const struct e1k_filter_rule *r)
+{
+	for (unsigned int i = 0; i < set->n; i++)
+		if (rule_same(&set->r[i], r))
+			return (int)i;
+	return -1;
+}
+
+void ruleset_inherit_ids(struct ruleset *want, const struct ruleset *active)
+{
+	for (unsigned int i = 0; i < want->n; i++) {
+		int k = ruleset_find(active, &want->r[i]);
+
+		if (k >= 0)
+			want->r[i].id = active->r[k].id;
 	}
 }

@@ -74,6 +74,17 @@ void ruleset_active(const struct filter_image *img, struct ruleset *out);
 int ruleset_plan(const struct filter_image *img, struct ruleset *want,
 		 struct filter_op *ops, int max, char *err, size_t errlen);
 
+/* An empty rule set: no rules, policy allow, unclassified frames by the
+ * rules (the filter's state before its first change). */
+void ruleset_init(struct ruleset *set);
+
+/* The index of a rule of @set with @r's match and action, or -1. */
+int ruleset_find(const struct ruleset *set, const struct e1k_filter_rule *r);
+
+/* Rules of @want that @active holds too (same match and action) take
+ * their counter ids: a rule set loaded again keeps its counts. */
+void ruleset_inherit_ids(struct ruleset *want, const struct ruleset *active);
+
 /* Perform one write on an image: the test's model of the maps. */
 void filter_image_apply(struct filter_image *img, const struct filter_op *op);
 

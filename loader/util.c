@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "config.h"
 #include "json.h"
 #include "loader.h"
 
@@ -180,15 +181,6 @@ int iface_index(const char *cmd, const char *ifname)
 	return (int)idx;
 }
 
-/* The bundled programs, by the names the CLI accepts. */
-static const char *const bundled[][2] = {
-	{ "filter", "xdp_filter.bpf.o" },
-	{ "icmp-echo", "xdp_icmp_echo.bpf.o" },
-	{ "drop", "xdp_drop.bpf.o" },
-	{ "pass", "xdp_pass.bpf.o" },
-	{ "tx", "xdp_tx.bpf.o" },
-};
-
 static bool readable(const char *path)
 {
 	return access(path, R_OK) == 0;
@@ -202,7 +194,7 @@ static bool readable(const char *path)
  */
 int prog_object_path(const char *cmd, const char *prog, char *path, size_t len)
 {
-	const char *file = NULL, *env;
+	const char *file, *env;
 	char exe[PATH_MAX], *slash;
 	ssize_t n;
 	size_t plen = strlen(prog);
@@ -215,9 +207,7 @@ int prog_object_path(const char *cmd, const char *prog, char *path, size_t len)
 		snprintf(path, len, "%s", prog);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(bundled) / sizeof(bundled[0]); i++)
-		if (!strcmp(prog, bundled[i][0]))
-			file = bundled[i][1];
+	file = bundled_object_file(prog);
 	if (!file) {
 		err_msg(cmd, "unknown program '%s' (bundled: filter, icmp-echo, drop, pass, tx; or a path to an object)",
 			prog);
@@ -403,14 +393,32 @@ out:
 	return err;
 }
 
-int attached_map_fd(const char *cmd, uint32_t prog_id, const struct map_layout *want,
-		    bool suffix)
+int map_fd_check_layout(const char *cmd, int fd, const struct map_layout *want)
 {
 	struct bpf_map_info info = {};
 	uint32_t len = sizeof(info);
 	struct map_layout have;
 	char why[512];
-	int fd = find_attached_map(prog_id, want->name, suffix);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		int err = -errno;
+
+		err_msg(cmd, "map %s: %s", want->name, strerror(-err));
+		return err;
+	}
+	have = (struct map_layout){ info.name, info.type, info.key_size, info.value_size,
+				    info.max_entries };
+	if (layout_compare(info.name, &have, want, why, sizeof(why))) {
+		err_msg(cmd, "%s", why);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int attached_map_fd(const char *cmd, uint32_t prog_id, const struct map_layout *want,
+		    bool suffix)
+{
+	int fd = find_attached_map(prog_id, want->name, suffix), err;
 
 	if (fd < 0) {
 		/* Not there is for the caller to word; anything else
@@ -419,19 +427,10 @@ int attached_map_fd(const char *cmd, uint32_t prog_id, const struct map_layout *
 			err_msg(cmd, "reading program %u's maps: %s", prog_id, strerror(-fd));
 		return fd;
 	}
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		int err = -errno;
-
-		err_msg(cmd, "map %s of program %u: %s", want->name, prog_id, strerror(-err));
+	err = map_fd_check_layout(cmd, fd, want);
+	if (err) {
 		close(fd);
 		return err;
-	}
-	have = (struct map_layout){ info.name, info.type, info.key_size, info.value_size,
-				    info.max_entries };
-	if (layout_compare(info.name, &have, want, why, sizeof(why))) {
-		err_msg(cmd, "%s", why);
-		close(fd);
-		return -EPROTO;
 	}
 	return fd;
 }

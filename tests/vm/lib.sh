@@ -415,6 +415,19 @@ peer_stat() {
 		}'
 }
 
+# exits_with WANT_RC PATTERN CMD...: CMD exits with WANT_RC and says
+# PATTERN (grep) on stderr (an empty PATTERN: anything); its output in
+# /tmp/out and /tmp/err.
+exits_with() {
+	_want=$1 _pat=$2
+	shift 2
+	_rc=0
+	"$@" >/tmp/out 2>/tmp/err || _rc=$?
+	[ "$_rc" -eq "$_want" ] || { echo "exit $_rc, want $_want ($(head -c 200 /tmp/err))" >&2; return 1; }
+	[ -z "$_pat" ] || grep -q "$_pat" /tmp/err ||
+		{ echo "stderr lacks '$_pat': $(head -c 200 /tmp/err)" >&2; return 1; }
+}
+
 # --- XDP helpers ---------------------------------------------------------
 # shellcheck disable=SC2034 # used by the suites that source this file
 TOBJ=$E1K/tests/bpf
@@ -432,6 +445,8 @@ xdp_mode() {
 }
 xdp_attach() { ip -force link set dev "$DUT" "$(xdp_mode)" obj "$1" sec xdp; }
 xdp_detach() { ip link set dev "$DUT" "$(xdp_mode)" off; }
+# xdp_prog_id: the id of the DUT's XDP program, or nothing.
+xdp_prog_id() { ip -d link show dev "$DUT" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n1; }
 
 # map_sum PIN KEY: a per-CPU u64 array entry summed over CPUs.
 map_sum() {

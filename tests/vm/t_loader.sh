@@ -24,22 +24,12 @@ esac
 expect_rc() {
 	_name=$1
 	shift
-	check "$_name" "wrong exit code or message" rc_body "$@"
+	check "$_name" "wrong exit code or message" exits_with "$@"
 }
-rc_body() {
-	_want=$1 _pat=$2
-	shift 2
-	_rc=0
-	"$@" >/tmp/out 2>/tmp/err || _rc=$?
-	[ "$_rc" -eq "$_want" ] || { echo "exit $_rc, want $_want ($(head -c 200 /tmp/err))" >&2; return 1; }
-	[ -z "$_pat" ] || grep -q "$_pat" /tmp/err ||
-		{ echo "stderr lacks '$_pat': $(head -c 200 /tmp/err)" >&2; return 1; }
-}
-xdp_prog_id() { ip -d link show dev "$DUT" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n1; }
 
 # --- help and usage errors ------------------------------------------------
 help_ok() {
-	for c in "" attach detach status stats filter echo; do
+	for c in "" attach detach status stats filter echo apply show-config; do
 		# shellcheck disable=SC2086 # an empty $c is no argument
 		$L $c --help >/tmp/out 2>&1 || return 1
 		grep -q usage /tmp/out || return 1
