@@ -6,6 +6,8 @@
 #                        DMA-API checks), plus fault injection; KVER=6.12
 #                        (default) or 6.1 names the series
 #   make demo            boot the VM and show the product working
+#   make deb             the Debian packages e1k-xdp-dkms and e1k-xdp-tools,
+#                        in build/deb (lintian clean)
 #   make bench           the side-by-side benchmark report
 #   make soak            life-cycle operations x100-1000 under load (not in check)
 #   make install         install module, programs, loader and man page
@@ -30,7 +32,7 @@ KREL = $(shell scripts/kver.sh $(or $(KVER),$(KSERIES)))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps driver bpf loader tests check check-debug demo bench soak install clean
+.PHONY: all deps driver bpf loader tests check check-debug demo deb bench soak install clean
 
 all: driver bpf loader tests
 
@@ -67,6 +69,9 @@ check-debug:
 
 demo: deps
 	@scripts/demo.sh $(or $(KVER),$(KSERIES))
+
+deb: deps
+	@scripts/deb.sh
 
 bench: deps
 	@scripts/bench.sh $(or $(KVER),$(KSERIES))

@@ -9,6 +9,14 @@
 #
 # Environment: MODELS (default: all three), E1K_VM_TIMEOUT (seconds per VM),
 # E1K_CHECK_JOBS (lanes of VMs run side by side, default 2; see below).
+#
+# The packages: on the machine's own kernels (not make check-debug's, which
+# has no DKMS), e1k-xdp-dkms and e1k-xdp-tools are built (make deb, lintian
+# clean), installed here (DKMS builds the module for every installed
+# kernel) and checked; the e1000 model's main VM of each kernel boots with
+# what they installed instead of the tree's build, and runs the package and
+# apply suites too; the packages are then purged and checked gone. So make
+# check installs and purges e1k-xdp packages on this machine, as root.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,9 +35,11 @@ mkdir -p "$top/build"
 # Every result line goes to stdout and the log; the summary counts the log.
 report() { tee -a "$log"; }
 
-# The VMs per kernel and model: NAME|SMP|SUITES|ENV|PORTS. Suites are NAME
-# or NAME:DRIVER (the DUT on that driver; e1000 = Debian's in-tree
-# baseline); PORTS is how many DUT ports the guest has (vm-run.sh --ports).
+# The VMs per kernel and model: NAME|SMP|SUITES|ENV|PORTS|FROM. Suites are
+# NAME or NAME:DRIVER (the DUT on that driver; e1000 = Debian's in-tree
+# baseline); PORTS is how many DUT ports the guest has (vm-run.sh --ports);
+# FROM is "installed" for a VM that runs what the packages installed
+# (vm-run.sh --installed), else empty (the tree's build).
 # The life-cycle and hardening suites (reloads, down/up, tx-timeout
 # recovery, fault knobs, teardown under traffic), the BPF unit tests
 # (BPF_PROG_TEST_RUN: no NIC involved) and the loader have no
@@ -41,14 +51,28 @@ report() { tee -a "$log"; }
 # Swapping XDP programs under a flood runs in a guest of its own with one
 # vCPU: QEMU's TCG corrupts a vCPU's state when the kernel patches the BPF
 # dispatcher's text while another vCPU runs it (README, Troubleshooting);
-# with one vCPU no other CPU can be inside the half-patched code.
+# with one vCPU no other CPU can be inside the half-patched code. A swap is
+# a pointer exchange in code no model changes: on one model per kernel.
+# The packages' VMs (FROM installed): the e1000 model's main VM of each
+# kernel runs the module DKMS built for it, and the package suite; the
+# apply suite (the loader and the configuration, no kernel difference) on
+# 6.12 only.
 # The fault-injection suite needs a kernel built with fault injection
 # (make check-debug's): it is planned where the kernel has it.
 # vms_for_model MODEL RELEASE
+packages=1
+[ -z "${E1K_KERNEL_ROOT:-}" ] || packages=0
 vms_for_model() {
+	local main="smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_hw driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000"
 	case "$1" in
 	e1000)
-		echo "main|2|smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_hw driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000||1"
+		if [ "$packages" = 0 ]; then
+			echo "main|2|$main||1"
+		elif [ "${2#6.12.}" != "$2" ]; then
+			echo "main|2|$main package apply||1|installed"
+		else
+			echo "main|2|$main package||1|installed"
+		fi
 		echo "swap|1|xdp_swap|XDP_SWAPS=200|1"
 		echo "ports2|2|xports hardening||2"
 		if grep -qx 'CONFIG_FAIL_PAGE_ALLOC=y' "${E1K_KERNEL_ROOT:-}/boot/config-$2" 2>/dev/null; then
@@ -57,12 +81,11 @@ vms_for_model() {
 		;;
 	*)
 		echo "main|2|smoke xdp driver_traffic driver_ethtool driver_hw bpf_echo bpf_filter||1"
-		echo "swap|1|xdp_swap|XDP_SWAPS=50|1"
 		;;
 	esac
 }
-# vm_fields LINE: sets vm_name, vm_smp, vm_suites, vm_env, vm_ports.
-vm_fields() { IFS='|' read -r vm_name vm_smp vm_suites vm_env vm_ports <<<"$1"; }
+# vm_fields LINE: sets vm_name, vm_smp, vm_suites, vm_env, vm_ports, vm_from.
+vm_fields() { IFS='|' read -r vm_name vm_smp vm_suites vm_env vm_ports vm_from <<<"$1"; }
 
 # Host-side checks: the loader's unit tests (rule grammar, trie planning),
 # the suites' lint and the kernel-log check's self-test. No kernel involved, so once per run.
@@ -92,6 +115,9 @@ fi
 # model and suite planned, whether or not its build or its VM got going.
 expected=$top/build/expected.txt
 "$here/expected-tests.sh" host >"$expected"
+if [ "$packages" = 1 ]; then
+	"$here/expected-tests.sh" packages >>"$expected"
+fi
 for k in "${kernels[@]}"; do
 	rel=$("$here/kver.sh" "$k" 2>/dev/null) || rel=$k
 	series=$(echo "$rel" | cut -d. -f1,2)
@@ -131,6 +157,25 @@ for k in "${kernels[@]}"; do
 	fi
 done
 
+# The packages, built from the tree and installed on this machine; what they
+# installed is copied to build/pkg-root for the VMs, so the purge and its
+# check run beside them.
+pkg_root=$top/build/pkg-root
+purge_job=
+if [ "$packages" = 1 ]; then
+	echo "=== packages: build, lintian, install" >&2
+	rm -rf "$pkg_root"
+	if "$here/deb.sh" "$top/build/deb" >"$top/build/deb.log" 2>&1; then
+		echo "PASS host/packages" | report
+		"$here/pkg-test.sh" install "$top/build/deb" "$pkg_root" | report || true
+	else
+		echo "FAIL host/packages: make deb failed: $(grep -m1 -E '^(deb.sh|E:|W:)' "$top/build/deb.log" || tail -n 1 "$top/build/deb.log")" | report
+		sed 's/^/    | /' "$top/build/deb.log" | tail -n 20
+	fi
+	"$here/pkg-test.sh" purge </dev/null | report &
+	purge_job=$!
+fi
+
 # One VM after another per lane, the lanes side by side: under
 # single-threaded TCG a VM keeps one host core busy, and the machine has two.
 # A lane is a kernel with all its models. With one kernel (make check KVER=,
@@ -165,9 +210,10 @@ vms_for_lane() {
 	while IFS='|' read -r rel m line; do
 		series=$(echo "$rel" | cut -d. -f1,2)
 		vm_fields "$line"
-		echo "=== $rel $m $vm_name (${vm_smp} vCPU, $vm_ports port(s)): $vm_suites" >&2
+		echo "=== $rel $m $vm_name (${vm_smp} vCPU, $vm_ports port(s)${vm_from:+, $vm_from}): $vm_suites" >&2
 		"$here/vm-run.sh" --kver "$rel" --model "$m" --smp "$vm_smp" --ports "$vm_ports" \
 			--suites "$vm_suites" ${vm_env:+--env "$vm_env"} \
+			${vm_from:+--installed "$pkg_root"} \
 			--label "$series/$m/$vm_name/" \
 			--out "$top/build/vm/$rel-$m-$vm_name" \
 			--timeout "$vm_timeout" </dev/null |
@@ -185,7 +231,7 @@ for lane in "$lane_dir"/*; do
 		vms_for_lane "$lane"
 	fi
 done
-for j in "${lane_jobs[@]}"; do
+for j in "${lane_jobs[@]}" $purge_job; do
 	wait "$j" || true
 done
 

@@ -6,7 +6,11 @@
 # (linux-image-amd64) and the newest 6.12 image from bookworm, each with its
 # headers. ABI numbers are never hard-coded: we ask apt which exist.
 #
-#   deps.sh               what `make`, `make check` and the rest need
+#   deps.sh               what `make`, `make check`, `make deb` and the rest
+#                         need (debhelper, dh-dkms and lintian build and
+#                         check the packages; dkms builds the module when
+#                         make check installs them; systemd's
+#                         systemd-analyze checks the unit)
 #   deps.sh debug SERIES  and what building the debug kernel of SERIES takes
 #                         (make check-debug): Debian's kernel source and
 #                         configuration, the kernel's build tools, pahole
@@ -20,6 +24,7 @@ packages=(
 	busybox-static cpio kmod xz-utils zstd
 	iproute2 iputils-ping iperf3 ethtool xdp-tools util-linux
 	gnuplot-nox python3 shellcheck make gcc jq sparse
+	debhelper dh-dkms dkms lintian dpkg-dev systemd
 )
 if [ "${1:-}" = debug ]; then
 	series=${2:?usage: deps.sh debug SERIES}

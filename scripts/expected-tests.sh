@@ -2,6 +2,9 @@
 # The full names of the tests one part of a run must report, from
 # tests/manifest.
 #   expected-tests.sh host                      the host-side tests
+#   expected-tests.sh packages                  the host-side tests of the
+#                                               packages (when check.sh
+#                                               plans them)
 #   expected-tests.sh vm LABEL SERIES MODEL SUITE...
 #                                               one VM: LABEL is its name
 #                                               prefix (6.1/e1000/), SUITE
@@ -32,10 +35,10 @@ lines() {
 }
 
 case "${1:-}" in
-host)
+host | packages)
 	while read -r name; do
 		echo "host/$name"
-	done < <(lines host - -)
+	done < <(lines "$1" - -)
 	;;
 vm)
 	label=$2 series=$3 model=$4
@@ -56,7 +59,7 @@ vm)
 	echo "${label}kernel_log"
 	;;
 *)
-	echo "usage: expected-tests.sh host | vm LABEL SERIES MODEL SUITE..." >&2
+	echo "usage: expected-tests.sh host | packages | vm LABEL SERIES MODEL SUITE..." >&2
 	exit 2
 	;;
 esac

@@ -17,11 +17,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/stage-lib.sh"
 
 # Tools called inside the guest by full path (busybox's shell would otherwise
-# run its own applets first).
+# run its own applets first). kmod is the real modprobe/depmod (called
+# through a link of that name), for the package suite's alias test:
+# busybox's modprobe does not read modprobe.d the way udev's modprobe does.
 host_tools=(
 	/usr/sbin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/ethtool
 	/usr/bin/ping /usr/bin/iperf3 /usr/sbin/xdp-loader /usr/sbin/xdp-bench
 	/usr/bin/nsenter /usr/bin/taskset /usr/bin/jq /usr/bin/setpriv
+	/usr/bin/kmod
 )
 host_data=(
 	/usr/lib/x86_64-linux-gnu/bpf/xdp-dispatcher.o

@@ -3,7 +3,7 @@
 #
 #   vm-run.sh [--kver K] [--model M] [--suites "S..."] [--driver D]
 #             [--timeout SEC] [--out DIR] [--label L] [--smp N] [--mem MB]
-#             [--ports 1|2] [--no-instruments]
+#             [--ports 1|2] [--no-instruments] [--installed ROOT]
 #
 # --kver     kernel release or series (6.1, 6.12, or an exact release)
 # --model    DUT model: e1000 (82540EM), e1000-82545em, e1000-82544gc
@@ -18,6 +18,13 @@
 # --ports N  DUT ports: 1 (default), or 2 for a second DUT NIC of the same
 #            model (mac 52:54:00:e1:00:03) with a second virtio-net peer
 #            (52:54:00:e1:00:04) on a hub of their own
+# --installed ROOT
+#            the module, loader and programs the packages installed (ROOT
+#            holds them at their installed paths: scripts/pkg-test.sh's
+#            copy), not the tree's: the module DKMS built for the kernel,
+#            /usr/sbin/e1k-xdp-loader, /usr/lib/e1k-xdp/*.bpf.o. The rest of
+#            the packages' files (modprobe.d, the unit, the configuration)
+#            go to /opt/e1k/pkg in the guest, for the package suite.
 # --no-instruments
 #            boot without the instruments, on the plain `pc` machine: for
 #            the benchmark only (scripts/bench.sh), whose figures must stay
@@ -45,7 +52,7 @@ top=$(cd "$here/.." && pwd)
 . "$here/stage-lib.sh"
 
 kver=6.1 model=e1000 suites=smoke driver=e1k_xdp timeout_s=600 out="" label=""
-smp=2 mem=1024 live=0 ports=1 instruments=1
+smp=2 mem=1024 live=0 ports=1 instruments=1 installed=""
 guest_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -62,6 +69,7 @@ while [ $# -gt 0 ]; do
 	--env) guest_env+=("$2"); shift 2 ;;
 	--ports) ports=$2; shift 2 ;;
 	--no-instruments) instruments=0; shift ;;
+	--installed) installed=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) echo "vm-run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -112,6 +120,8 @@ export E1K_KVER="$release"
 export E1K_PORTS=$ports
 export E1K_INSTRUMENTS=$instruments
 export E1K_DEBUG_KERNEL=$debug_kernel
+export E1K_VERSION=$(cat "$top/VERSION")
+export E1K_INSTALLED=$([ -n "$installed" ] && echo 1 || echo 0)
 PLAN
 for kv in "${guest_env[@]}"; do
 	case "$kv" in
@@ -120,19 +130,39 @@ for kv in "${guest_env[@]}"; do
 	esac
 done
 cp "$top"/tests/vm/*.sh "$stage/opt/e1k/tests/vm/"
-if [ -f "$top/build/$release/e1k_xdp.ko" ]; then
-	mkdir -p "$stage/opt/e1k/driver"
-	cp "$top/build/$release/e1k_xdp.ko" "$stage/opt/e1k/driver/"
+# What the guest runs: the tree's build, or what the packages installed.
+module=$top/build/$release/e1k_xdp.ko
+loader=$top/loader/e1k-xdp-loader
+bpf_dir=$top/bpf
+if [ -n "$installed" ]; then
+	module=$(compgen -G "$installed/lib/modules/$release/updates/dkms/e1k_xdp.ko*" | head -n 1 || true)
+	if [ -z "$module" ]; then
+		echo "vm-run.sh: no module for $release under $installed" >&2
+		exit 2
+	fi
+	loader=$installed/usr/sbin/e1k-xdp-loader
+	bpf_dir=$installed/usr/lib/e1k-xdp
+	mkdir -p "$stage/opt/e1k/pkg"
+	(cd "$installed" && find lib/modprobe.d lib/systemd etc -type f -print0 |
+		cpio --null -pdm --quiet "$stage/opt/e1k/pkg")
 fi
-if compgen -G "$top/bpf/*.bpf.o" >/dev/null; then
+if [ -f "$module" ]; then
+	mkdir -p "$stage/opt/e1k/driver"
+	case "$module" in
+	*.ko.xz) xz -dc "$module" >"$stage/opt/e1k/driver/e1k_xdp.ko" ;;
+	*.ko.zst) zstd -qdc "$module" >"$stage/opt/e1k/driver/e1k_xdp.ko" ;;
+	*) cp "$module" "$stage/opt/e1k/driver/e1k_xdp.ko" ;;
+	esac
+fi
+if compgen -G "$bpf_dir/*.bpf.o" >/dev/null; then
 	mkdir -p "$stage/opt/e1k/bpf"
-	cp "$top"/bpf/*.bpf.o "$stage/opt/e1k/bpf/"
+	cp "$bpf_dir"/*.bpf.o "$stage/opt/e1k/bpf/"
 fi
 if compgen -G "$top/tests/bpf/*.bpf.o" >/dev/null; then
 	mkdir -p "$stage/opt/e1k/tests/bpf"
 	cp "$top"/tests/bpf/*.bpf.o "$stage/opt/e1k/tests/bpf/"
 fi
-for exe in "$top/loader/e1k-xdp-loader" "$top"/tests/tools/*; do
+for exe in "$loader" "$top"/tests/tools/*; do
 	if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then continue; fi
 	stage_with_libs "$stage" "$exe" "/opt/e1k/bin/$(basename "$exe")"
 done

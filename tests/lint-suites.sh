@@ -14,7 +14,7 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-suites=$(awk '!/^[ \t]*(#|$)/ && $1 != "host" { sub(/:.*/, "", $1); print $1 }' \
+suites=$(awk '!/^[ \t]*(#|$)/ && $1 != "host" && $1 != "packages" { sub(/:.*/, "", $1); print $1 }' \
 	"$top/tests/manifest" | sort -u)
 files=()
 for s in $suites; do

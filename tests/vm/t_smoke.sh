@@ -60,6 +60,17 @@ instruments_ok() {
 }
 check instruments_live "an instrument is off (IOMMU strict, poisoning, KFENCE)" instruments_ok
 
+# Our driver says the project's version (VERSION) to modinfo and ethtool -i.
+version_ok() {
+	_v=$(ethtool -i "$DUT" | sed -n 's/^version: //p')
+	[ "$_v" = "$E1K_VERSION" ] || { echo "ethtool -i: version '$_v', want $E1K_VERSION" >&2; return 1; }
+	_v=$(cat /sys/module/e1k_xdp/version)
+	[ "$_v" = "$E1K_VERSION" ] || { echo "module version '$_v', want $E1K_VERSION" >&2; return 1; }
+}
+if [ "$E1K_DRIVER" = e1k_xdp ]; then
+	check driver_version "the driver does not report the release" version_ok
+fi
+
 # The first ping of each direction resolves ARP or ND on the way.
 check ping4_peer_to_dut "IPv4 echo requests to the DUT not all answered" \
 	ping_all peer 3 "$DUT_IP4"
