@@ -59,6 +59,7 @@ ALIAS=$(cat "$FN/modalias")
 install_like_package() {
 	mkdir -p "/lib/modules/$KV/updates/dkms"
 	cp $E1K/driver/e1k_xdp.ko "/lib/modules/$KV/updates/dkms/"
+	mkdir -p /lib/modprobe.d
 	cp $PKG/lib/modprobe.d/e1k-xdp.conf /lib/modprobe.d/
 	$KMOD/depmod -a
 }
@@ -86,6 +87,7 @@ check package_modprobe_gives_e1k_xdp "modprobe of the DUT's modalias did not loa
 # And it is the file that does it: without it both modules claim the
 # device (the test above would fail).
 aliases_are_the_file() {
+	install_like_package
 	rm -f /lib/modprobe.d/e1k-xdp.conf
 	_r=$($KMOD/modprobe -R "$ALIAS" | sort | tr '\n' ' ')
 	[ "$_r" = "e1000 e1k_xdp " ] || { echo "without the file $ALIAS resolves to '$_r'" >&2; return 1; }
