@@ -45,6 +45,7 @@ struct iface_plan {
 	struct ruleset_fds fd;		/* the filter's maps */
 	struct filter_switch *sw;
 	const char *action;		/* what pass two did, for the report */
+	bool bad_file;			/* pass one failed on what the file says */
 };
 
 static void apply_usage(FILE *f)
@@ -123,6 +124,7 @@ static int prepare_program(const char *file, struct iface_plan *p)
 	if (c->rules_line && !p->is_filter) {
 		err_msg("apply", "%s:%d: filter rules for %s, whose program (%s in %s) is not the filter",
 			file, c->rules_line, c->ifname, bpf_program__name(p->pl.prog), p->path);
+		p->bad_file = true;
 		return -EINVAL;
 	}
 	p->keep = keeps_attached(p);
@@ -198,7 +200,7 @@ out:
 static int switch_iface(struct iface_plan *p)
 {
 	struct echo_maps echo;
-	int err;
+	int echo_before = -1, err;
 
 	if (p->c->detach) {
 		if (p->att.mode == XDP_MODE_NONE) {
@@ -215,9 +217,9 @@ static int switch_iface(struct iface_plan *p)
 	}
 	/* The reflector answers for the interface's addresses of now. */
 	if (!strcmp(bpf_program__name(p->pl.prog), E1K_PROG_ICMP_ECHO)) {
-		err = echo_prepare("apply", p->pl.obj, p->c->ifname, p->ifindex, &echo);
-		if (err < 0)
-			return err;
+		echo_before = echo_prepare("apply", p->pl.obj, p->c->ifname, p->ifindex, &echo);
+		if (echo_before < 0)
+			return echo_before;
 	}
 	if (p->keep) {
 		p->action = "kept";
@@ -227,6 +229,11 @@ static int switch_iface(struct iface_plan *p)
 	err = replace_program(p);
 	if (!err)
 		p->action = "attached";
+	else if (echo_before == 0)
+		/* A reflector that did not get attached answers for nothing:
+		 * the addresses listed for it go, as attach's do (the maps
+		 * may be pinned for another interface's reflector and stay). */
+		echo_forget("apply", &echo, p->c->ifname, p->ifindex);
 	return err;
 }
 
@@ -334,21 +341,27 @@ static unsigned int select_sections(const struct config *cfg, const char *only,
 	return n;
 }
 
+/* Both passes; the command's exit code. Only a file that says something
+ * impossible is a usage error; whatever the kernel refuses (an object, the
+ * attach itself, with its own errno, EINVAL included) is a failure. */
 static int run_apply(const char *file, struct iface_plan *plans, unsigned int n, bool check)
 {
 	unsigned int i, done = 0;
-	int err = 0;
+	int err = 0, rc = EXIT_FAIL;
 
 	for (i = 0; i < n && !err; i++)
 		err = prepare(file, &plans[i]);
 	if (err) {
 		err_msg("apply", "nothing changed");
+		if (plans[i - 1].bad_file)
+			rc = EXIT_USAGE;
 		goto out;
 	}
 	if (check) {
 		if (!g_opts.json)
 			printf("%s: %u interface%s can be applied\n", file, n, n == 1 ? "" : "s");
 		err = -ECANCELED;	/* drop what pass one made */
+		rc = EXIT_OK;
 		goto out;
 	}
 	for (i = 0; i < n && !err; i++) {
@@ -366,11 +379,13 @@ static int run_apply(const char *file, struct iface_plan *plans, unsigned int n,
 				 plans[k].c->ifname);
 		err_msg("apply", "%s was not switched (it runs what it ran before); switched before it:%s",
 			plans[i - 1].c->ifname, done ? before : " none");
+	} else {
+		rc = EXIT_OK;
 	}
 out:
 	for (i = 0; i < n; i++)
 		plan_free(&plans[i], err != 0);
-	return err == -ECANCELED ? 0 : err;
+	return rc;
 }
 
 int cmd_apply(int argc, char **argv)
@@ -380,7 +395,7 @@ int cmd_apply(int argc, char **argv)
 	struct config *cfg;
 	char why[600];
 	bool check;
-	int rc = apply_parse(argc, argv, &file, &only, &check), err, lock;
+	int rc = apply_parse(argc, argv, &file, &only, &check), lock;
 	unsigned int n;
 
 	if (rc >= 0)
@@ -413,9 +428,8 @@ int cmd_apply(int argc, char **argv)
 	lock = pin_root_lock("apply", true);
 	if (lock < 0)
 		goto out;
-	err = run_apply(file, plans, n, check);
+	rc = run_apply(file, plans, n, check);
 	close(lock);
-	rc = err == -EINVAL ? EXIT_USAGE : err ? EXIT_FAIL : EXIT_OK;
 out:
 	free(plans);
 	free(cfg);

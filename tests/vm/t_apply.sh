@@ -7,7 +7,7 @@
 # show-config applies as no change; a bad line is refused with its line
 # and changes nothing; rule set switches and a program replaced by the
 # filter never let a denied frame through under a flood; program none
-# detaches.
+# detaches; a reflector whose attach fails leaves no address listed.
 # shellcheck source=tests/vm/lib.sh
 . /opt/e1k/tests/vm/lib.sh
 
@@ -190,5 +190,28 @@ program_none() {
 }
 check apply_program_none_detaches "program none did not detach" program_none
 
-rm -rf /etc/e1k-xdp /usr/sbin/e1k-xdp-loader /sys/fs/bpf/tc/globals/e1k_*
+# A reflector whose attach fails in pass two (the DUT's MTU is too large
+# for XDP, which only the driver knows) leaves none of the addresses it
+# listed for the DUT, in maps that stay pinned for another interface's
+# reflector (vf0's, which has no address).
+PIN=/sys/fs/bpf/tc/globals
+echo_listed() { bpftool -j map dump pinned "$PIN/$1" | jq length; }
+echo_failed_attach_forgets() {
+	printf 'interface %s\n\tprogram icmp-echo\n' "$DUT" >/tmp/echo.conf
+	ip link add vf0 type veth peer name vf1
+	_failed=0	# (exits_with sets _rc)
+	{ $L attach vf0 icmp-echo --mode skb >/dev/null && ip link set dev "$DUT" mtu 9000 &&
+		exits_with 1 "MTU too large for XDP" $L apply /tmp/echo.conf; } || _failed=1
+	_n=$(($(echo_listed e1k_echo_addr4) + $(echo_listed e1k_echo_addr6)))
+	ip link set dev "$DUT" mtu 1500
+	ip link del vf0
+	rm -f $PIN/e1k_echo_*
+	[ "$_failed" -eq 0 ] || return 1
+	[ -z "$(xdp_prog_id)" ] || { echo "a program got attached" >&2; return 1; }
+	[ "$_n" -eq 0 ] || { echo "$_n addresses left listed for a reflector never attached" >&2; return 1; }
+}
+check apply_failed_echo_forgets_addresses "a reflector that failed to attach left its addresses listed" \
+	echo_failed_attach_forgets
+
+rm -rf /etc/e1k-xdp /usr/sbin/e1k-xdp-loader $PIN/e1k_*
 dut_unload
