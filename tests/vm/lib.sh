@@ -417,15 +417,17 @@ peer_stat() {
 
 # exits_with WANT_RC PATTERN CMD...: CMD exits with WANT_RC and says
 # PATTERN (grep) on stderr (an empty PATTERN: anything); its output in
-# /tmp/out and /tmp/err.
+# /tmp/out and /tmp/err. Its variables are its own (sh has no locals: a
+# caller's _rc was overwritten once).
 exits_with() {
-	_want=$1 _pat=$2
+	_ew_want=$1 _ew_pat=$2
 	shift 2
-	_rc=0
-	"$@" >/tmp/out 2>/tmp/err || _rc=$?
-	[ "$_rc" -eq "$_want" ] || { echo "exit $_rc, want $_want ($(head -c 200 /tmp/err))" >&2; return 1; }
-	[ -z "$_pat" ] || grep -q "$_pat" /tmp/err ||
-		{ echo "stderr lacks '$_pat': $(head -c 200 /tmp/err)" >&2; return 1; }
+	_ew_rc=0
+	"$@" >/tmp/out 2>/tmp/err || _ew_rc=$?
+	[ "$_ew_rc" -eq "$_ew_want" ] ||
+		{ echo "exit $_ew_rc, want $_ew_want ($(head -c 200 /tmp/err))" >&2; return 1; }
+	[ -z "$_ew_pat" ] || grep -q "$_ew_pat" /tmp/err ||
+		{ echo "stderr lacks '$_ew_pat': $(head -c 200 /tmp/err)" >&2; return 1; }
 }
 
 # --- XDP helpers ---------------------------------------------------------

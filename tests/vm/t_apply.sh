@@ -199,7 +199,7 @@ echo_listed() { bpftool -j map dump pinned "$PIN/$1" | jq length; }
 echo_failed_attach_forgets() {
 	printf 'interface %s\n\tprogram icmp-echo\n' "$DUT" >/tmp/echo.conf
 	ip link add vf0 type veth peer name vf1
-	_failed=0	# (exits_with sets _rc)
+	_failed=0
 	{ $L attach vf0 icmp-echo --mode skb >/dev/null && ip link set dev "$DUT" mtu 9000 &&
 		exits_with 1 "MTU too large for XDP" $L apply /tmp/echo.conf; } || _failed=1
 	_n=$(($(echo_listed e1k_echo_addr4) + $(echo_listed e1k_echo_addr6)))
