@@ -111,6 +111,9 @@ else
 	echo "$logchk" | sed -n '2,20s/^/    | /p'
 fi
 
+# The benchmark's host-side generator against its own reflector (no QEMU).
+"$top/tests/hostgen-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
+
 # What the run must report: every test of the manifest for every kernel,
 # model and suite planned, whether or not its build or its VM got going.
 expected=$top/build/expected.txt
