@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# `make bench`: boot one VM, run every benchmark arm side by side in it
-# (tests/vm/t_bench.sh), then the program-swap arms in a one-vCPU VM
-# (tests/vm/t_bench_swap.sh), and write the report to tests/bench/results/:
-# latest.md (tables and goals), latest.svg (the plot), samples.txt (the raw
-# figures). The README's benchmark section is refreshed from latest.md.
+# `make bench`: the side-by-side benchmark, in four VM runs one after the
+# other (never two at once: they would share the host's cores):
+#   1. the NIC's ceiling and each frame's DUT cost, load from the host
+#      (tests/vm/t_bench_host.sh, BENCH_PHASE=ceiling; one vCPU);
+#   2. DUT-bound: the same arms' highest loss-free rates with the guest held
+#      to a fixed instruction rate (-icount; BENCH_PHASE=bound);
+#   3. iperf3 through the virtio-net peer (tests/vm/t_bench.sh; two vCPUs);
+#   4. program swaps under a flood from the host (tests/vm/t_bench_swap.sh).
+# The host's side of 1, 2 and 4 is tests/tools/e1k-hostgen, run for the
+# guest by tests/bench/hostd.py (vm-run.sh --host-link). The report goes to
+# tests/bench/results/: latest.md (goals and tables), latest.svg (the plot),
+# samples.txt (the raw figures); the README's benchmark section is refreshed
+# from latest.md.
 #   bench.sh [KERNEL]
-# Environment: BENCH_ROUNDS (default 5), BENCH_SECONDS (per sample,
-# default 4), BENCH_LOADS (fixed offered loads in pps, default
-# "10000 30000"), BENCH_SWAPS (drop/pass/none cycles per round, default 50),
-# BENCH_SWAP_PPS (the flood during the swaps, default 2000).
+# Environment: BENCH_ROUNDS (rounds of every section, default 3),
+# BENCH_SECONDS (window of sections 1 and 2, default 3), BENCH_ICOUNT (the
+# -icount shift of section 2, default 3: 125 million guest instructions per
+# second), BENCH_IPERF_SECONDS (per iperf3 sample, default 10), BENCH_SWAPS
+# (drop/pass/none cycles per round, default 50), BENCH_SWAP_PPS (the flood
+# during the swaps, default 2000), BENCH_PORT (first UDP port of the host
+# links on 127.0.0.1, default 46000; four are used).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,61 +36,67 @@ make -C "$top" --no-print-directory all KVER="$rel" >"$out/make.log" 2>&1 || {
 drivers="e1000"
 [ -f "$top/build/$rel/e1k_xdp.ko" ] && drivers="e1000 e1k_xdp"
 
-rounds=${BENCH_ROUNDS:-5}
-# Without the instruments (vm-run.sh --no-instruments: the plain pc machine,
-# no IOMMU, no poisoning), as every earlier report was measured: the strict
-# IOMMU's invalidation on every DMA unmap, and SLUB's and the page
-# allocator's poisoning, are costs of the bed, not of the driver, and would
-# make these figures incomparable with earlier ones. `make check` keeps them.
-echo "== bench on $rel: drivers $drivers, $rounds interleaved rounds (about $((rounds * 4)) minutes;"
-echo "   the guest's results come back when it is done: build/vm/bench/results.log)"
-set +e
-"$here/vm-run.sh" --kver "$rel" --model e1000 --no-instruments --suites bench \
-	--env "BENCH_ROUNDS=$rounds" --env "BENCH_SECONDS=${BENCH_SECONDS:-4}" \
-	--env "BENCH_LOADS=${BENCH_LOADS:-10000 30000}" \
-	--env "BENCH_DRIVERS=$drivers" \
-	--timeout $((rounds * 400 + 300)) --out "$out" >"$out/run.log"
-rc=$?
-set -e
-grep -v '^# BENCH' "$out/run.log" || true
-# An incomplete run still gets its report, marked as such, and fails.
-incomplete=""
-if [ "$rc" -ne 0 ] || ! grep -q '^PASS .*bench_completed' "$out/run.log"; then
-	incomplete="the VM run did not complete ($(grep -c '^# bench round' "$out/run.log" || true) of $rounds rounds; see build/vm/bench/console.log)"
-	echo "bench: $incomplete" >&2
-	grep -q '^# BENCH ' "$out/run.log" || exit 1
-fi
+rounds=${BENCH_ROUNDS:-3}
+secs=${BENCH_SECONDS:-3}
+icount=${BENCH_ICOUNT:-3}
+port=${BENCH_PORT:-46000}
+for p in $(seq "$port" $((port + 3))); do
+	if ss -Hlun "sport = :$p" | grep -q .; then
+		echo "bench: UDP port $p is in use on 127.0.0.1 (set BENCH_PORT)" >&2
+		exit 2
+	fi
+done
 
-# Section 4 in a guest with one vCPU (tests/vm/t_bench_swap.sh says why).
-echo "== bench, program swaps under a flood: one vCPU, $rounds rounds"
-set +e
-"$here/vm-run.sh" --kver "$rel" --model e1000 --smp 1 --no-instruments --suites bench_swap \
-	--env "BENCH_ROUNDS=$rounds" --env "BENCH_SWAPS=${BENCH_SWAPS:-50}" \
-	--env "BENCH_SWAP_PPS=${BENCH_SWAP_PPS:-2000}" --env "BENCH_DRIVERS=$drivers" \
-	--timeout $((rounds * 200 + 300)) --out "$out-swap" >"$out/run-swap.log"
-rc=$?
-set -e
-grep -v '^# BENCH' "$out/run-swap.log" || true
-if [ "$rc" -ne 0 ] || ! grep -q '^PASS .*bench_swap_completed' "$out/run-swap.log"; then
-	why="the swap VM run did not complete (see build/vm/bench-swap/console.log)"
-	incomplete=${incomplete:+$incomplete; }$why
-	echo "bench: $why" >&2
-fi
+# Without the instruments (vm-run.sh --no-instruments: the plain pc machine,
+# no IOMMU, no poisoning): the strict IOMMU's invalidation on every DMA
+# unmap, and SLUB's and the page allocator's poisoning, are costs of the
+# bed, not of the driver. `make check` keeps them.
+incomplete=""
+# vm NAME SUITE TIMEOUT VM-RUN-ARGS...: one VM run; its notes in
+# $out/NAME.log; a run that did not complete is said, and its notes kept.
+vm() {
+	local name=$1 suite=$2 limit=$3 rc=0
+	shift 3
+	"$here/vm-run.sh" --kver "$rel" --model e1000 --no-instruments --suites "$suite" \
+		--env "BENCH_ROUNDS=$rounds" --env "BENCH_DRIVERS=$drivers" \
+		--timeout "$limit" --out "$out/$name" "$@" >"$out/$name.log" || rc=$?
+	grep -v '^# BENCH' "$out/$name.log" || true
+	if [ "$rc" -ne 0 ] || ! grep -q "^PASS .*${suite}_completed" "$out/$name.log"; then
+		incomplete=${incomplete:+$incomplete; }"the $name run did not complete (build/vm/bench/$name/console.log)"
+		echo "bench: the $name run did not complete" >&2
+	fi
+}
+
+echo "== bench on $rel: drivers $drivers, $rounds rounds per section"
+echo "== 1. the ceiling and the DUT's cost per frame (one vCPU, load from the host)"
+vm ceiling bench_host $((rounds * 900 + 300)) --smp 1 --ports 2 --host-link "$port" \
+	--env BENCH_PHASE=ceiling --env "BENCH_SECONDS=$secs"
+echo "== 2. DUT-bound (-icount shift=$icount): the highest loss-free rates"
+vm bound bench_host $((rounds * 2400 + 600)) --smp 1 --ports 2 --host-link "$port" \
+	--icount "$icount" --env BENCH_PHASE=bound --env "BENCH_ICOUNT=$icount" \
+	--env "BENCH_SECONDS=$secs"
+echo "== 3. iperf3 (two vCPUs, the virtio-net peer)"
+vm iperf bench $((rounds * 600 + 300)) \
+	--env "BENCH_IPERF_SECONDS=${BENCH_IPERF_SECONDS:-10}"
+echo "== 4. program swaps under a flood from the host (one vCPU)"
+vm swap bench_swap $((rounds * 300 + 300)) --smp 1 --host-link "$port" \
+	--env "BENCH_SWAPS=${BENCH_SWAPS:-50}" --env "BENCH_SWAP_PPS=${BENCH_SWAP_PPS:-2000}"
 
 samples=$results/samples.txt
-sed -n 's/^# BENCH //p' "$out/run.log" "$out/run-swap.log" >"$samples"
+sed -n 's/^# BENCH //p' "$out"/{ceiling,bound,iperf,swap}.log >"$samples"
+[ -s "$samples" ] || { echo "bench: no figures at all" >&2; exit 1; }
 BENCH_INCOMPLETE=$incomplete python3 "$top/tests/bench/report.py" "$samples" "$rel" \
 	"$out/plot.dat" >"$results/latest.md"
 gnuplot -e "data='$out/plot.dat'; out='$results/latest.svg'" "$top/tests/bench/plot.gp"
 
-# The README shows the goals and the XDP_DROP table: the report from its
-# "## Goals" heading up to section 2, between the README's bench markers.
+# The README shows the goals: the report from its "## Goals" heading up to
+# section 1, between the README's bench markers.
 python3 - "$top/README.md" "$results/latest.md" <<'PY'
 import sys
 readme, report = open(sys.argv[1]).read(), open(sys.argv[2]).read()
 begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
 if begin in readme and end in readme:
-    part = report[report.index("## Goals"):report.index("## 2. XDP_TX")].strip()
+    part = report[report.index("## Goals"):report.index("## 1. ")].strip()
     part = part.replace("## ", "### ")
     head, rest = readme.split(begin, 1)
     readme = head + begin + "\n" + part + "\n" + end + rest.split(end, 1)[1]

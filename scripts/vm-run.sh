@@ -4,6 +4,7 @@
 #   vm-run.sh [--kver K] [--model M] [--suites "S..."] [--driver D]
 #             [--timeout SEC] [--out DIR] [--label L] [--smp N] [--mem MB]
 #             [--ports 1|2] [--no-instruments] [--installed ROOT]
+#             [--host-link BASE] [--icount SHIFT]
 #
 # --kver     kernel release or series (6.1, 6.12, or an exact release)
 # --model    DUT model: e1000 (82540EM), e1000-82545em, e1000-82544gc
@@ -25,6 +26,19 @@
 #            /usr/sbin/e1k-xdp-loader, /usr/lib/e1k-xdp/*.bpf.o. The rest of
 #            the packages' files (modprobe.d, the unit, the configuration)
 #            go to /opt/e1k/pkg in the guest, for the package suite.
+# --host-link BASE
+#            for the benchmark (scripts/bench.sh): each DUT port's hub also
+#            gets a QEMU datagram netdev on 127.0.0.1 (port N+1's hub: QEMU
+#            listens on BASE+2N and sends to BASE+2N+1), where
+#            tests/tools/e1k-hostgen sends and counts frames, and a third
+#            serial port (the guest's /dev/ttyS2) on which
+#            tests/bench/hostd.py runs e1k-hostgen for the guest's suite and
+#            says how much host CPU each QEMU thread spent meanwhile
+# --icount SHIFT
+#            QEMU counts the guest's instructions, each 2^SHIFT ns of guest
+#            time, and holds the guest to that rate (-icount align=on): a
+#            DUT of a fixed, slow CPU whose busy time is an exact
+#            instruction count (the benchmark's DUT-bound configuration)
 # --no-instruments
 #            boot without the instruments, on the plain `pc` machine: for
 #            the benchmark only (scripts/bench.sh), whose figures must stay
@@ -52,7 +66,7 @@ top=$(cd "$here/.." && pwd)
 . "$here/stage-lib.sh"
 
 kver=6.1 model=e1000 suites=smoke driver=e1k_xdp timeout_s=600 out="" label=""
-smp=2 mem=1024 live=0 ports=1 instruments=1 installed=""
+smp=2 mem=1024 live=0 ports=1 instruments=1 installed="" host_link="" icount=""
 guest_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -70,6 +84,8 @@ while [ $# -gt 0 ]; do
 	--ports) ports=$2; shift 2 ;;
 	--no-instruments) instruments=0; shift ;;
 	--installed) installed=$2; shift 2 ;;
+	--host-link) host_link=$2; shift 2 ;;
+	--icount) icount=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) echo "vm-run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -265,20 +281,40 @@ if [ "$ports" = 2 ]; then
 	)
 fi
 
+# The benchmark's links to the host (--host-link) and its icount clock.
+extra=()
+if [ -n "$host_link" ]; then
+	for ((p = 0; p < ports; p++)); do
+		extra+=(
+			-netdev "dgram,id=hostlink$p,local.type=inet,local.host=127.0.0.1,local.port=$((host_link + 2 * p)),remote.type=inet,remote.host=127.0.0.1,remote.port=$((host_link + 2 * p + 1))"
+			-netdev "hubport,id=hosthub$p,hubid=$p,netdev=hostlink$p"
+		)
+	done
+	rm -f "$out/ctl.sock"
+	extra+=(-serial "unix:$out/ctl.sock,server=on,wait=off")
+fi
+if [ -n "$icount" ]; then
+	extra+=(-icount "shift=$icount,align=on,sleep=on")
+fi
+
 # The QEMU monitor listens on $out/monitor.sock, for looking into a guest
 # that hangs (info registers, info cpus).
 rm -f "$out/console.log" "$out/results.log"
 set +e
 timeout -k 5 "$timeout_s" qemu-system-x86_64 \
 	"${machine[@]}" "${accel[@]}" -smp "$smp" -m "$mem" \
-	-nodefaults -display none -no-reboot \
+	-nodefaults -display none -no-reboot -name e1k,debug-threads=on \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "$cmdline" \
 	-serial "file:$out/console.log" -serial "file:$out/results.log" \
 	-monitor "unix:$out/monitor.sock,server,nowait" \
-	"${nics[@]}" \
+	"${nics[@]}" "${extra[@]}" \
 	</dev/null >"$out/qemu.log" 2>&1 &
 qemu_pid=$!
+if [ -n "$host_link" ]; then
+	"$top/tests/bench/hostd.py" "$out/ctl.sock" "$qemu_pid" "$host_link" \
+		"$top/tests/tools/e1k-hostgen" </dev/null >"$out/hostd.log" 2>&1 &
+fi
 # A guest that goes quiet for 3 minutes gets QEMU's view of its vCPUs
 # written to $out/stall-monitor.txt before the timeout ends it.
 rm -f "$out/stall-monitor.txt"

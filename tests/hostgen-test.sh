@@ -37,7 +37,7 @@ t_udp_roundtrip() {
 	[ "$(field back_bytes "$out")" = 120000 ] || { echo "back_bytes: $out"; return; }
 	[ "$(field other "$out")" = 0 ] || { echo "other: $out"; return; }
 	awk -v r="$(field rtt_p50_us "$out")" 'BEGIN { exit !(r > 0) }' || { echo "no RTT: $out"; return; }
-	grep -qx 'frames=2000 bytes=120000 reflected=2000' "$work/reflect.out" ||
+	grep -qx 'frames=2000 bytes=120000 tagged=2000 reflected=2000' "$work/reflect.out" ||
 		echo "reflector: $(cat "$work/reflect.out")"
 }
 
@@ -87,6 +87,23 @@ t_frame_file() {
 	grep -v '=' "$work/got.hex" | cmp -s - "$work/want.hex" || echo "the frames on the wire differ from the file"
 }
 
+# SIGINT ends the sending; the report that follows counts every frame that
+# left (the counter on the other end saw exactly as many).
+t_stop_on_signal() {
+	"$gen" count --bind "$b" --peer "$a" --seconds 3 >"$work/count.out" &
+	local cnt=$! out
+	sleep 0.3
+	"$gen" run --bind "$a" --peer "$b" --rate 2000 --seconds 100 --linger-ms 0 >"$work/run.out" &
+	sleep 1
+	kill -INT $!
+	wait $!
+	wait "$cnt"
+	out=$(cat "$work/run.out")
+	[ -n "$out" ] || { echo "no report after SIGINT"; return; }
+	grep -qx "frames=$(field sent "$out") bytes=.* tagged=$(field sent "$out") reflected=0" "$work/count.out" ||
+		echo "sent $(field sent "$out"), the other end: $(cat "$work/count.out")"
+}
+
 # Bad arguments: exit 2 with a message naming the problem, nothing sent.
 t_bad_args() {
 	local msg rc
@@ -100,6 +117,6 @@ t_bad_args() {
 	done
 }
 
-for t in udp_roundtrip icmp_on_the_wire frame_file bad_args; do
+for t in udp_roundtrip icmp_on_the_wire frame_file stop_on_signal bad_args; do
 	result "$t" "$("t_$t" 2>&1 | head -n 1)"
 done

@@ -18,7 +18,8 @@
  * carries a tag (magic, sequence number, send time) right after its
  * UDP/ICMP header, which a MAC swap (XDP_TX) or an echo reply (the kernel's
  * or the reflector's) keeps, so the round-trip time of each returned frame
- * is known. Frame options: --dst-mac M (default the DUT, 52:54:00:e1:00:01)
+ * is known. SIGINT or SIGTERM ends the sending early (the report follows as
+ * usual). Frame options: --dst-mac M (default the DUT, 52:54:00:e1:00:01)
  * --src-mac M (default 52:54:00:e1:00:10) --src-ip A --dst-ip A (IPv4,
  * default 10.11.0.100 -> 10.11.0.1) --dport P (default 9999) --size N (the
  * frame without FCS, 60..9000, default 60) --icmp (an ICMP echo request
@@ -27,8 +28,8 @@
  * (frames per sendmmsg, default 32), --linger-ms MS (how long to keep
  * counting returned frames after the last send, default 300).
  *
- * count only receives, for --seconds S, and counts frames (--dump prints
- * each as hex); reflect sends back what it receives: ICMP echo requests as
+ * count only receives, for --seconds S, and counts frames, and among them
+ * the tagged ones, sent by `run` (--dump prints each as hex); reflect sends back what it receives: ICMP echo requests as
  * echo replies, everything else with its MACs swapped (for the tests of
  * this tool, and as a peer that costs no guest CPU).
  *
@@ -42,6 +43,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,6 +88,15 @@ struct counts {
 	uint64_t *rtt_ns;
 	size_t rtt_n;
 };
+
+/* SIGINT or SIGTERM: stop sending, count what comes back, report. */
+static volatile sig_atomic_t stop_sending;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_sending = 1;
+}
 
 static void die(const char *what, const char *arg)
 {
@@ -499,7 +510,7 @@ static int cmd_run(const struct opts *o)
 	limit = o->count > 0 ? (uint64_t)o->count : UINT64_MAX;
 	start = now_ns();
 	end = o->count > 0 ? UINT64_MAX : start + (uint64_t)(o->seconds * 1e9);
-	while (c.sent < limit && (last = now_ns()) < end) {
+	while (!stop_sending && c.sent < limit && (last = now_ns()) < end) {
 		uint64_t due = due_by(o, start, last, limit);
 		int n = (int)(due - c.sent < (uint64_t)o->batch ? due - c.sent : (uint64_t)o->batch);
 		int done;
@@ -507,7 +518,9 @@ static int cmd_run(const struct opts *o)
 		drain(fd, o, &c);
 		if (n <= 0) {
 			/* Paced and ahead: wait for the next frame's time. */
-			wait_readable(fd, start + (uint64_t)((double)(c.sent + 1) * 1e9 / o->rate));
+			uint64_t next = start + (uint64_t)((double)c.sent * 1e9 / o->rate);
+
+			wait_readable(fd, next < end ? next : end);
 			continue;
 		}
 		for (int i = 0; i < n; i++) {
@@ -569,7 +582,7 @@ static bool make_echo_reply(uint8_t *p, size_t len)
 static int cmd_reflect_or_count(const struct opts *o, bool reflect)
 {
 	static uint8_t buf[MAX_FRAME];
-	uint64_t frames = 0, bytes = 0, reflected = 0;
+	uint64_t frames = 0, bytes = 0, tagged = 0, reflected = 0;
 	uint64_t end = now_ns() + (uint64_t)(o->seconds * 1e9);
 	int fd = open_link(o);
 
@@ -583,6 +596,8 @@ static int cmd_reflect_or_count(const struct opts *o, bool reflect)
 		}
 		frames++;
 		bytes += (uint64_t)len;
+		if (len >= TAG_OFF + TAG_LEN && get_be(buf + TAG_OFF, 4) == TAG_MAGIC)
+			tagged++;
 		if (o->dump) {
 			for (ssize_t j = 0; j < len; j++)
 				printf("%02x", buf[j]);
@@ -597,8 +612,9 @@ static int cmd_reflect_or_count(const struct opts *o, bool reflect)
 		if (send(fd, buf, (size_t)len, 0) == len)
 			reflected++;
 	}
-	printf("frames=%llu bytes=%llu reflected=%llu\n", (unsigned long long)frames,
-	       (unsigned long long)bytes, (unsigned long long)reflected);
+	printf("frames=%llu bytes=%llu tagged=%llu reflected=%llu\n",
+	       (unsigned long long)frames, (unsigned long long)bytes,
+	       (unsigned long long)tagged, (unsigned long long)reflected);
 	close(fd);
 	return 0;
 }
@@ -611,6 +627,8 @@ int main(int argc, char **argv)
 		usage();
 	parse_args(argc, argv, &o);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(&o);
 	if (!strcmp(argv[1], "count"))

@@ -1,0 +1,238 @@
+#!/bin/sh
+# shellcheck shell=sh
+# Benchmark with the load from the host (make bench, never make check). The
+# guest has one vCPU, the DUT's; frames come from e1k-hostgen on the host
+# through a QEMU datagram netdev on each DUT port's hub (vm-run.sh
+# --host-link), so generating and counting costs the guest nothing. The
+# suite asks tests/bench/hostd.py for each window of traffic on /dev/ttyS2.
+#
+# DUT CPU: the guest's busy time, exact: /proc/timer_list's idle and iowait
+# sleep times, which the kernel adds up at every idle entry and exit (ktime,
+# ns; no tick sampling), read on the one CPU while it runs this script, so
+# no idle period is open. With QEMU's -icount (BENCH_ICOUNT=SHIFT, the
+# DUT-bound phase) every executed instruction is 2^SHIFT ns of guest time,
+# so busy time divided by 2^SHIFT is an instruction count. Each arm's idle
+# cost (timer ticks, this script) is measured in a window without traffic
+# and subtracted.
+#
+# BENCH_PHASE=ceiling (no icount): each arm unpaced (what the device model
+#   delivers, how busy the DUT is, the host CPU of QEMU's main loop, of its
+#   vCPU thread and of the generator), DUT cost per frame at $BENCH_COST_PPS,
+#   ICMP RTT at 200 pps; and native XDP_DROP paced at 0.95x the ceiling.
+# BENCH_PHASE=bound (icount): each arm's instructions per frame at
+#   $BENCH_COST_PPS, its highest loss-free rate (delivered >= 99.9 % of
+#   offered over a window of $secs), and ICMP RTT.
+# Notes: "# BENCH ARM METRIC VALUE"; tests/bench/report.py reads them.
+# shellcheck source=tests/vm/lib.sh
+. /opt/e1k/tests/vm/lib.sh
+# shellcheck source=tests/vm/hostlink.sh
+. /opt/e1k/tests/vm/hostlink.sh
+
+rounds=${BENCH_ROUNDS:-3}
+secs=${BENCH_SECONDS:-4}
+phase=${BENCH_PHASE:-ceiling}
+icount=${BENCH_ICOUNT:-}
+cost_pps=${BENCH_COST_PPS:-2000}
+drivers=${BENCH_DRIVERS:-e1000 e1k_xdp}
+PIN=/sys/fs/bpf/tc/globals
+BPF=$E1K/bpf
+# bench ARM METRIC VALUE: one note; the metric is named by its phase.
+bench() { echo "# BENCH $1 $phase.$2 $3" >&3; }
+
+# calc EXPR [DIGITS]: awk arithmetic (in parentheses: a bare > would be a
+# redirection of awk's printf).
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", ($1) }"; }
+
+# clock: "NOW BUSY" in ns (see the top).
+clock() {
+	awk '/^now at/ { now = $3 }
+	     /^cpu: 0$/ { c = 1 }
+	     c && /\.idle_sleeptime/ { i = $(NF - 1) }
+	     c && /\.iowait_sleeptime/ { printf "%.0f %.0f\n", now, now - i - $(NF - 1); exit }' /proc/timer_list
+}
+
+# --- arms -------------------------------------------------------------------
+# arm_on ARM: set the DUT up for ARM (KIND.VARIANT); sets $count_how (how
+# delivered frames are counted) and $gen (what the host sends).
+arm_on() {
+	gen="--size 60" count_how=drop
+	case "$1" in
+	*_stack) count_how=stack ;;
+	drop.*_native) xdp_on xdpdrv "$BPF/xdp_drop.bpf.o" ;;
+	drop.*) xdp_on xdpgeneric "$BPF/xdp_drop.bpf.o" ;;
+	tx.*) xdp_on "$(xdp_mode)" "$BPF/xdp_tx.bpf.o"; count_how=back ;;
+	echo.*_kernel) gen="--icmp --size 98" count_how=back ;;
+	echo.*)
+		rm -f $PIN/e1k_echo_*
+		xdp_on "$(xdp_mode)" "$BPF/xdp_icmp_echo.bpf.o"
+		"$E1K/bin/e1k-xdp-loader" echo sync "$DUT" >/dev/null
+		gen="--icmp --size 98" count_how=back
+		;;
+	redirect.*)
+		xdp_on "$(xdp_mode)" "$TOBJ/xdp_t_redirect.bpf.o"
+		set_devmap "$(cat "/sys/class/net/$DUT2/ifindex")"
+		count_how=link1
+		;;
+	*) echo "unknown arm $1" >&2; return 1 ;;
+	esac
+}
+xdp_on() { ip -force link set dev "$DUT" "$1" obj "$2" sec xdp; }
+arm_off() {
+	ip link set dev "$DUT" xdpdrv off 2>/dev/null || true
+	ip link set dev "$DUT" xdpgeneric off 2>/dev/null || true
+}
+# arms_of DRIVER: the arms of this phase on DRIVER ($BENCH_ARMS, if set,
+# keeps only the arms it names). The DUT-bound phase leaves out the two
+# baselines no goal reads (the in-tree e1000's stack drop and echo reply).
+arms_of() {
+	case "$1" in
+	e1k_xdp) _arms="drop.e1k_xdp_native drop.e1k_xdp_skb drop.e1k_xdp_stack tx.e1k_xdp_native
+		echo.e1k_xdp_native echo.e1k_xdp_kernel redirect.e1k_xdp_native" ;;
+	*) _arms="drop.${1}_generic tx.${1}_generic redirect.${1}_generic"
+	   [ "$phase" = bound ] || _arms="$_arms drop.${1}_stack echo.${1}_kernel" ;;
+	esac
+	for _a in $_arms; do
+		case " ${BENCH_ARMS:-$_a} " in *" $_a "*) echo "$_a" ;; esac
+	done
+}
+delivered_now() {
+	case "$count_how" in
+	drop) map_pkts $PIN/e1k_drop_stats "$XDP_DROP" ;;
+	stack) udp_snmp NoPorts ;;
+	esac
+}
+
+# window RATE [HOSTGEN ARGS...]: $secs of traffic at RATE pps (0: unpaced).
+# Sets w_sent, w_delivered, w_wall_ns, w_busy_ns and w_reply (the host's).
+window() {
+	_rate=$1
+	shift
+	_d0=$(delivered_now)
+	if [ "$count_how" = link1 ]; then
+		host start l1 count --link 1 --seconds $((secs + 3)) >/dev/null || return 1
+	fi
+	_c=$(clock)
+	_t0=${_c% *} _b0=${_c#* }
+	# shellcheck disable=SC2086 # $gen is words
+	w_reply=$(host run --rate "$_rate" --seconds "$secs" $gen "$@") || return 1
+	_c=$(clock)
+	w_wall_ns=$((${_c% *} - _t0)) w_busy_ns=$((${_c#* } - _b0))
+	w_sent=$(kv sent "$w_reply")
+	case "$count_how" in
+	back) w_delivered=$(kv back "$w_reply") ;;
+	link1) w_delivered=$(kv tagged "$(host wait l1)") || return 1 ;;
+	*) w_delivered=$(($(delivered_now) - _d0)) ;;
+	esac
+}
+
+# idle_fraction: how busy the DUT is with no traffic (a window at 1 pps).
+idle_fraction() {
+	window 1 || return 1
+	idle_frac=$(calc "$w_busy_ns / $w_wall_ns" 6)
+}
+# cost_ns: busy ns per delivered frame over the last window, idle share out.
+cost_ns() { calc "$w_delivered ? ($w_busy_ns - $idle_frac * $w_wall_ns) / $w_delivered : 0"; }
+loss_free() { awk -v d="$w_delivered" -v s="$w_sent" 'BEGIN { exit !(s > 0 && d >= 0.999 * s) }'; }
+pps() { calc "$1 * 1e9 / $w_wall_ns" 0; }
+pct() { calc "100 * $1 / $w_wall_ns * 1e9" 1; }
+
+# rtt ARM: 200 pps for $secs, the host's p50/p99 round trip (echo and TX arms).
+rtt() {
+	window 200 || return 1
+	bench "$1" rtt_p50_us "$(kv rtt_p50_us "$w_reply")"
+	bench "$1" rtt_p99_us "$(kv rtt_p99_us "$w_reply")"
+	bench "$1" rtt_lost $((w_sent - w_delivered))
+}
+
+# ceiling_arm ARM: unpaced, then paced at the cost rate.
+ceiling_arm() {
+	idle_fraction || return 1
+	window 0 || return 1
+	bench "$1" pps "$(pps "$w_delivered")"
+	bench "$1" offered_pps "$(pps "$w_sent")"
+	bench "$1" busy_pct "$(calc "100 * $w_busy_ns / $w_wall_ns")"
+	bench "$1" host_drops "$(kv host_drops "$w_reply")"
+	for _t in main vcpu gen; do
+		bench "$1" "host_${_t}_pct" "$(pct "$(kv "cpu_${_t}_s" "$w_reply")")"
+	done
+	_ceil=$(pps "$w_delivered")
+	window "$cost_pps" || return 1
+	bench "$1" cost_ns "$(cost_ns)"
+	case "$1" in echo.* | tx.*) rtt "$1" || return 1 ;; esac
+	if [ "$1" = drop.e1k_xdp_native ]; then
+		# The goal's question: at 0.95x the ceiling, loss-free and idle?
+		window "$(calc "0.95 * $_ceil" 0)" || return 1
+		bench "$1" at95_lossfree "$(loss_free && echo 1 || echo 0)"
+		bench "$1" at95_delivered_pct "$(calc "100 * $w_delivered / $w_sent" 3)"
+		bench "$1" at95_idle_pct "$(calc "100 - 100 * $w_busy_ns / $w_wall_ns")"
+		bench "$1" at95_host_drops "$(kv host_drops "$w_reply")"
+		for _t in main vcpu gen; do
+			bench "$1" "at95_host_${_t}_pct" "$(pct "$(kv "cpu_${_t}_s" "$w_reply")")"
+		done
+	fi
+}
+
+# bound_arm ARM: instructions per frame at the cost rate, then the highest
+# loss-free rate: up by 1.5x from what the cost predicts until a window
+# loses, then 4 halvings of the interval; and the instructions per frame
+# at that rate (more frames per interrupt and per poll than at the cost
+# rate).
+bound_arm() {
+	idle_fraction || return 1
+	window "$cost_pps" || return 1
+	_c=$(cost_ns)
+	bench "$1" cost_ns "$_c"
+	bench "$1" instr_per_frame "$(calc "$_c / $((1 << icount))" 0)"
+	_lo=0 _hi=0 _r=$(calc "$_c > 0 ? 0.8e9 / $_c : 1000" 0)
+	while [ "$_hi" = 0 ] && [ "$_r" -lt 2000000 ]; do
+		window "$_r" || return 1
+		if loss_free; then _lo=$_r _lc=$(cost_ns) _r=$(calc "$_r * 1.5" 0); else _hi=$_r; fi
+	done
+	for _i in 1 2 3 4; do
+		[ "$_hi" != 0 ] || break
+		_r=$(((_lo + _hi) / 2))
+		window "$_r" || return 1
+		if loss_free; then _lo=$_r _lc=$(cost_ns); else _hi=$_r; fi
+	done
+	bench "$1" lossfree_pps "$_lo"
+	[ "$_lo" = 0 ] || bench "$1" lossfree_instr_per_frame "$(calc "$_lc / $((1 << icount))" 0)"
+	case "$1" in echo.* | tx.*) rtt "$1" || return 1 ;; esac
+}
+
+driver_arms() {
+	dut_load "$1" || return 1
+	dut2_setup || return 1
+	host_neighbour
+	rm -f $PIN/e1k_drop_stats
+	for _arm in $(arms_of "$1"); do
+		arm_on "$_arm" || return 1
+		"${phase}_arm" "$_arm" || { arm_off; return 1; }
+		arm_off
+	done
+	dut_unload
+}
+
+[ "$(nproc)" = 1 ] || { fail bench_host_completed "the DUT guest must have one vCPU, it has $(nproc)"; exit 0; }
+case "$phase" in
+ceiling | bound) ;;
+*) fail bench_host_completed "BENCH_PHASE is ceiling or bound, not '$phase'"; exit 0 ;;
+esac
+if [ "$phase" = bound ] && [ -z "$icount" ]; then
+	fail bench_host_completed "the bound phase needs BENCH_ICOUNT"
+	exit 0
+fi
+host_open || { fail bench_host_completed "no answer from the host on /dev/ttyS2"; exit 0; }
+bench run icount_shift "${icount:-none}"
+r=1
+while [ "$r" -le "$rounds" ]; do
+	for drv in $drivers; do
+		driver_arms "$drv" 2>/tmp/bench_host.err || {
+			cat /tmp/bench_host.err >&2
+			fail bench_host_completed "round $r, $drv: $(tail -n 1 /tmp/bench_host.err)"
+			exit 0
+		}
+	done
+	say "bench ($phase) round $r of $rounds done"
+	r=$((r + 1))
+done
+pass bench_host_completed
