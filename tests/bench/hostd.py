@@ -18,7 +18,7 @@ request per line, one reply line each:
   start NAME CMD ARGS...    e1k-hostgen CMD (run or count) in the background
   wait NAME                 the reply of the background job NAME
   stop NAME                 the same, after telling it to stop sending (SIGINT)
-  hello                     "ok hello"
+  hello                     pins the threads (see pin_threads), "ok hello"
 
 Errors are replied as "err REASON"; the guest's suite fails on them.
 Link N's ports: QEMU listens on BASE+2N and sends to BASE+2N+1.
@@ -68,6 +68,28 @@ def thread_cpu():
     return out
 
 
+def pin_threads():
+    """The generator on CPU 0, QEMU's threads on the others (when there are
+    others): e1k-hostgen's sending, which also runs the loopback delivery
+    into QEMU's socket, then never takes CPU time from the device models or
+    the guest, and the ceiling is the emulator's, not the generator's."""
+    cpus = os.cpu_count() or 1
+    pid = find_qemu(qemu_pid)
+    if cpus < 2 or pid is None:
+        return
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(tid), set(range(1, cpus)))
+        except OSError:
+            pass
+
+
+def gen_cpu():
+    """Where e1k-hostgen runs (see pin_threads)."""
+    if (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(0, {0})
+
+
 def hostgen_cmd(words):
     """e1k-hostgen's command line for CMD [--link N] ARGS."""
     cmd, args, link = words[0], [], 0
@@ -85,7 +107,8 @@ def hostgen_cmd(words):
 def run_now(words):
     cpu0, t0 = thread_cpu(), time.monotonic()
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    p = subprocess.run(hostgen_cmd(words), capture_output=True, text=True, timeout=3600)
+    p = subprocess.run(hostgen_cmd(words), capture_output=True, text=True, timeout=3600,
+                       preexec_fn=gen_cpu)
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu1, t1 = thread_cpu(), time.monotonic()
     if p.returncode:
@@ -111,12 +134,14 @@ def serve(conn):
                 continue
             try:
                 if words[0] == "hello":
-                    reply = "ok hello"
+                    pin_threads()
+                    reply = f"ok hello cpus={os.cpu_count()}"
                 elif words[0] == "run":
                     reply = run_now(words)
                 elif words[0] == "start" and len(words) > 2:
                     jobs[words[1]] = subprocess.Popen(hostgen_cmd(words[2:]), stdout=subprocess.PIPE,
-                                                      stderr=subprocess.PIPE, text=True)
+                                                      stderr=subprocess.PIPE, text=True,
+                                                      preexec_fn=gen_cpu)
                     reply = "ok started"
                 elif words[0] in ("wait", "stop") and len(words) == 2 and words[1] in jobs:
                     job = jobs.pop(words[1])

@@ -2,7 +2,7 @@
 # (section 2: -icount), per arm.
 # gnuplot -e "data='plot.dat'; out='latest.svg'" tests/bench/plot.gp
 # Columns of data (tests/bench/report.py): label, loss-free pps median, min,
-# max, DUT instructions per frame median, min, max.
+# max, DUT instructions per frame at that rate median, min, max.
 set terminal svg size 1000,460 dynamic font "sans,11"
 set output out
 set termoption noenhanced
@@ -19,6 +19,6 @@ set xtics scale 0 font ",8"
 unset key
 set title "highest loss-free rate, frames per second (higher is better)"
 plot data using 2:3:4:xtic(1) linecolor rgb "#3572a5"
-set title "DUT instructions per frame at 2,000 pps (lower is better)"
+set title "DUT instructions per frame at that rate (lower is better)"
 plot data using 5:6:7:xtic(1) linecolor rgb "#c0504d"
 unset multiplot
