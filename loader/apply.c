@@ -536,25 +536,20 @@ out:
 
 int cmd_show_config(int argc, char **argv)
 {
-	const char *ifname = NULL;
+	const char *ifname;
 	struct json j, *jp = NULL;
 	int err = 0, lock;
 
-	for (int i = 0; i < argc; i++) {
-		if (is_help(argv[i])) {
-			printf("usage: " PROG_NAME " show-config [IFACE] [--json]\n\n"
-			       "Print the running state as a configuration that `apply` reads:\n"
-			       "each interface with an XDP program (or IFACE only), the program\n"
-			       "and, for the filter, its settings and rules. A program that no\n"
-			       "configuration can name (not a bundled one, or not in native\n"
-			       "mode) is shown in a comment.\n");
-			return EXIT_OK;
-		} else if (argv[i][0] == '-' || ifname) {
-			err_msg("show-config", "unexpected argument '%s'", argv[i]);
-			return EXIT_USAGE;
-		}
-		ifname = argv[i];
-	}
+	err = parse_optional_iface("show-config", argc, argv,
+				   "usage: " PROG_NAME " show-config [IFACE] [--json]\n\n"
+				   "Print the running state as a configuration that `apply` reads:\n"
+				   "each interface with an XDP program (or IFACE only), the program\n"
+				   "and, for the filter, its settings and rules. A program that no\n"
+				   "configuration can name (not a bundled one, or not in native\n"
+				   "mode) is shown in a comment.\n", &ifname);
+	if (err >= 0)
+		return err;
+	err = 0;
 	if (require_caps("show-config"))
 		return EXIT_FAIL;
 	lock = pin_root_lock("show-config", false);

@@ -601,21 +601,15 @@ static void status_one(struct json *j, const char *ifname, int ifindex)
 
 int cmd_status(int argc, char **argv)
 {
-	const char *ifname = NULL;
+	const char *ifname;
 	struct json j, *jp = NULL;
+	int rc = parse_optional_iface("status", argc, argv,
+				      "usage: " PROG_NAME " status [IFACE] [--json]\n\n"
+				      "Show the XDP program of IFACE (or of every interface): mode,\n"
+				      "program id, name, tag and maps.\n", &ifname);
 
-	for (int i = 0; i < argc; i++) {
-		if (is_help(argv[i])) {
-			printf("usage: " PROG_NAME " status [IFACE] [--json]\n\n"
-			       "Show the XDP program of IFACE (or of every interface): mode,\n"
-			       "program id, name, tag and maps.\n");
-			return EXIT_OK;
-		} else if (argv[i][0] == '-' || ifname) {
-			err_msg("status", "unexpected argument '%s'", argv[i]);
-			return EXIT_USAGE;
-		}
-		ifname = argv[i];
-	}
+	if (rc >= 0)
+		return rc;
 	if (require_caps("status"))
 		return EXIT_FAIL;
 	if (g_opts.json) {

@@ -60,6 +60,11 @@ void json_change_end(struct json *j);
 
 /* Helpers (util.c). */
 bool is_help(const char *arg);
+/* The words of a command that takes at most one interface name: --help
+ * prints USAGE and gives EXIT_OK, anything else than one name gives
+ * EXIT_USAGE with a message; -1 to go on, *ifname set or NULL. */
+int parse_optional_iface(const char *cmd, int argc, char **argv, const char *usage,
+			 const char **ifname);
 /* 0 when the process may run the command (CAP_SYS_ADMIN and CAP_NET_ADMIN
  * in its effective set); else -EPERM with the missing ones named. */
 int require_caps(const char *cmd);

@@ -136,6 +136,24 @@ bool is_help(const char *arg)
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
 }
 
+int parse_optional_iface(const char *cmd, int argc, char **argv, const char *usage,
+			 const char **ifname)
+{
+	*ifname = NULL;
+	for (int i = 0; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		}
+		if (argv[i][0] == '-' || *ifname) {
+			err_msg(cmd, "unexpected argument '%s'", argv[i]);
+			return EXIT_USAGE;
+		}
+		*ifname = argv[i];
+	}
+	return -1;
+}
+
 /* Is capability @cap in this process's effective set? */
 static bool have_cap(const struct __user_cap_data_struct d[2], unsigned int cap)
 {

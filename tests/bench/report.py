@@ -144,20 +144,20 @@ def ceiling_section(s):
 
 
 def bottleneck_paragraph(s):
-    main = s.median("drop.e1k_xdp_native", "ceiling.host_main_pct")
-    vcpu = s.median("drop.e1k_xdp_native", "ceiling.host_vcpu_pct")
-    gen = s.median("drop.e1k_xdp_native", "ceiling.host_gen_pct")
-    busy = s.median("drop.e1k_xdp_native", "ceiling.busy_pct")
-    if None in (main, vcpu, gen, busy):
+    arm = "drop.e1k_xdp_native"
+    main, vcpu, gen, busy, offered, got = (s.median(arm, f"ceiling.{m}") for m in (
+        "host_main_pct", "host_vcpu_pct", "host_gen_pct", "busy_pct", "offered_pps", "pps"))
+    if None in (main, vcpu, gen, busy, offered, got):
         return ""
-    top = max((main, "QEMU's main loop (the e1000 and datagram device models)"),
-              (vcpu, "the vCPU thread (the guest)"), (gen, "e1k-hostgen"))
-    return (f"At the ceiling (native XDP_DROP, unpaced) the DUT was {busy:.1f} % busy; on the "
-            f"host QEMU's main loop took {main:.0f} % of a core, its vCPU thread {vcpu:.0f} %, "
-            f"e1k-hostgen {gen:.0f} % (the machine has {os.cpu_count()} cores). The busiest "
-            f"thread, {top[1]}, is the bottleneck: frames the device model could not take "
-            "were dropped by the host's UDP layer before QEMU read them (host drops, "
-            "counted per window).\n")
+    limit = ("QEMU's main loop (the e1000 and datagram device models)" if main >= vcpu
+             else "QEMU's vCPU thread (the guest)")
+    return (f"What limits the ceiling (native XDP_DROP, unpaced): not the generator, which "
+            f"offered {offered / got:.1f}x what was delivered ({gen:.0f} % of host CPU 0, its "
+            f"own); not the DUT, {busy:.1f} % busy. QEMU's threads share the other core: the "
+            f"main loop took {main:.0f} % of it and the vCPU thread {vcpu:.0f} %, "
+            f"{main + vcpu:.0f} % together, so {limit} is the bottleneck. What the device "
+            "model could not take in time the host's UDP layer dropped before QEMU read it "
+            "(host drops, counted per window).\n")
 
 
 def bound_section(s):

@@ -53,6 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e1k_csum.h"
+
 #define MAX_FRAME 9216
 #define MAX_BATCH 256
 #define MAX_FILE_FRAMES 1024
@@ -117,22 +119,6 @@ static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
-}
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 static long parse_num(const char *s, const char *what, long lo, long hi)

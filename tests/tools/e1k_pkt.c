@@ -44,6 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e1k_csum.h"
+
 #define MAX_FRAME 9216
 
 struct build_opts {
@@ -100,22 +102,6 @@ static int parse_ip(const char *s, uint8_t addr[16])
 		return AF_INET6;
 	die("bad IP address '%s'", s);
 	return 0;
-}
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 static void put16(uint8_t *p, uint16_t v)
