@@ -104,6 +104,27 @@ t_stop_on_signal() {
 		echo "sent $(field sent "$out"), the other end: $(cat "$work/count.out")"
 }
 
+# Frames of an earlier run that come back late are not this run's: the
+# reflector is stopped while run one sends 100 frames (they wait in its
+# socket), then resumed while run two, which sends 50, is under way: run
+# two counts its 50 back and the 100 as others.
+t_counts_only_its_run() {
+	"$gen" reflect --bind "$b" --peer "$a" --seconds 6 >"$work/reflect.out" &
+	local refl=$! out
+	sleep 0.3
+	kill -STOP "$refl"
+	"$gen" run --bind "$a" --peer "$b" --count 100 --rate 5000 --linger-ms 0 >/dev/null
+	sleep 0.2
+	"$gen" run --bind "$a" --peer "$b" --count 50 --rate 100 >"$work/run.out" &
+	sleep 0.1
+	kill -CONT "$refl"
+	wait $!
+	wait "$refl"
+	out=$(cat "$work/run.out")
+	[ "$(field back "$out")" = 50 ] || { echo "back: $out"; return; }
+	[ "$(field other "$out")" = 100 ] || echo "the late frames were not set apart: $out"
+}
+
 # Bad arguments: exit 2 with a message naming the problem, nothing sent.
 t_bad_args() {
 	local msg rc
@@ -117,6 +138,6 @@ t_bad_args() {
 	done
 }
 
-for t in udp_roundtrip icmp_on_the_wire frame_file stop_on_signal bad_args; do
+for t in udp_roundtrip icmp_on_the_wire frame_file stop_on_signal counts_only_its_run bad_args; do
 	result "$t" "$("t_$t" 2>&1 | head -n 1)"
 done

@@ -14,7 +14,10 @@ request per line, one reply line each:
                             (cpu_main_s: the main loop, where the device
                             models and the datagram netdev run; cpu_vcpu_s:
                             the TCG thread, i.e. the guest's CPU; cpu_gen_s:
-                            e1k-hostgen itself) and wall_s
+                            e1k-hostgen itself), wall_s, and drain_s: the
+                            reply waits until QEMU has read every frame sent
+                            to it (its sockets' receive queues are empty), so
+                            none of them reaches the guest in a later window
   start NAME CMD ARGS...    e1k-hostgen CMD (run or count) in the background
   wait NAME                 the reply of the background job NAME
   stop NAME                 the same, after telling it to stop sending (SIGINT)
@@ -104,11 +107,35 @@ def hostgen_cmd(words):
     return [hostgen, cmd, "--bind", str(base + 2 * link + 1), "--peer", str(base + 2 * link)] + args
 
 
+def qemu_rx_queue():
+    """Bytes waiting in QEMU's link sockets (bound to BASE+2N on 127.0.0.1)."""
+    ports = {f"0100007F:{base + 2 * n:04X}" for n in range(4)}
+    waiting = 0
+    with open("/proc/net/udp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            if fields[1] in ports:
+                waiting += int(fields[4].split(":")[1], 16)
+    return waiting
+
+
+def drain():
+    """Wait (at most 30 s) until QEMU has read every frame sent to it, so
+    that no frame of this window is delivered in the next one; the seconds
+    it took."""
+    t0 = time.monotonic()
+    while qemu_rx_queue() and time.monotonic() - t0 < 30:
+        time.sleep(0.01)
+    return time.monotonic() - t0
+
+
 def run_now(words):
     cpu0, t0 = thread_cpu(), time.monotonic()
     ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run(hostgen_cmd(words), capture_output=True, text=True, timeout=3600,
                        preexec_fn=gen_cpu)
+    drain_s = drain()
     ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu1, t1 = thread_cpu(), time.monotonic()
     if p.returncode:
@@ -116,7 +143,7 @@ def run_now(words):
     gen_s = ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime
     return ("ok " + p.stdout.strip() +
             f" cpu_main_s={cpu1['main'] - cpu0['main']:.4f} cpu_vcpu_s={cpu1['vcpu'] - cpu0['vcpu']:.4f}"
-            f" cpu_gen_s={gen_s:.4f} wall_s={t1 - t0:.4f}")
+            f" cpu_gen_s={gen_s:.4f} wall_s={t1 - t0:.4f} drain_s={drain_s:.3f}")
 
 
 def serve(conn):
@@ -148,6 +175,7 @@ def serve(conn):
                     if words[0] == "stop":
                         job.send_signal(signal.SIGINT)
                     out, err = job.communicate(timeout=3600)
+                    drain()
                     reply = "ok " + out.strip() if out.strip() else "err " + err.strip()
                 else:
                     reply = "err unknown request: " + " ".join(words)

@@ -117,8 +117,8 @@ def machine_line(kernel, shift):
             f"host: {platform.machine()}, {os.cpu_count()} cores, {cpu}. Sections 1 and 2: "
             "a guest with one vCPU, the DUT's, loaded by e1k-hostgen on the host through a "
             "QEMU datagram netdev (nothing generates in the guest), e1k-hostgen on host CPU "
-            "0 and QEMU's threads on the other, QEMU's link sockets with 8 MiB receive "
-            "buffers (scripts/bench.sh says why); " + icount)
+            "0 and QEMU's threads on the other; in section 1 QEMU's link sockets have 8 MiB "
+            "receive buffers (scripts/bench.sh says why); " + icount)
 
 
 def ceiling_of(s):

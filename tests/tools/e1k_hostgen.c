@@ -29,7 +29,8 @@
  * counting returned frames after the last send, default 300).
  *
  * count only receives, for --seconds S, and counts frames, and among them
- * the tagged ones, sent by `run` (--dump prints each as hex); reflect sends back what it receives: ICMP echo requests as
+ * the tagged ones `run` sent after count started (--dump prints each as
+ * hex); a run's "back" likewise counts only the frames it sent itself; reflect sends back what it receives: ICMP echo requests as
  * echo replies, everything else with its MACs swapped (for the tests of
  * this tool, and as a peer that costs no guest CPU).
  *
@@ -380,14 +381,19 @@ static uint64_t udp_rcvbuf_errors(void)
 	return v[4];
 }
 
-static bool is_returned_tag(const uint8_t *p, size_t len, const uint8_t *our_mac)
+/*
+ * A frame of this run: tagged, and stamped no earlier than the run began
+ * (frames of an earlier run that come late, out of QEMU's socket buffer or
+ * the NIC's ring, are not this run's).
+ */
+static bool is_ours(const uint8_t *p, size_t len, uint64_t since)
 {
-	return len >= TAG_OFF + TAG_LEN && !memcmp(p, our_mac, 6) &&
-	       get_be(p + TAG_OFF, 4) == TAG_MAGIC;
+	return len >= TAG_OFF + TAG_LEN && get_be(p + TAG_OFF, 4) == TAG_MAGIC &&
+	       get_be(p + TAG_OFF + 8, 8) >= since;
 }
 
 /* Receive everything waiting; returned tagged frames give an RTT each. */
-static void drain(int fd, const struct opts *o, struct counts *c)
+static void drain(int fd, const struct opts *o, uint64_t since, struct counts *c)
 {
 	static uint8_t bufs[MAX_BATCH][MAX_FRAME];
 	struct mmsghdr msgs[MAX_BATCH];
@@ -411,7 +417,7 @@ static void drain(int fd, const struct opts *o, struct counts *c)
 					printf("%02x", p[j]);
 				putchar('\n');
 			}
-			if (!is_returned_tag(p, len, o->src_mac)) {
+			if (memcmp(p, o->src_mac, 6) || !is_ours(p, len, since)) {
 				c->other++;
 				continue;
 			}
@@ -501,7 +507,7 @@ static int cmd_run(const struct opts *o)
 		int n = (int)(due - c.sent < (uint64_t)o->batch ? due - c.sent : (uint64_t)o->batch);
 		int done;
 
-		drain(fd, o, &c);
+		drain(fd, o, start, &c);
 		if (n <= 0) {
 			/* Paced and ahead: wait for the next frame's time. */
 			uint64_t next = start + (uint64_t)((double)c.sent * 1e9 / o->rate);
@@ -533,10 +539,10 @@ static int cmd_run(const struct opts *o)
 	}
 	last = now_ns();
 	for (uint64_t stop = last + (uint64_t)o->linger_ms * 1000000ULL; now_ns() < stop;) {
-		drain(fd, o, &c);
+		drain(fd, o, start, &c);
 		wait_readable(fd, stop);
 	}
-	drain(fd, o, &c);
+	drain(fd, o, start, &c);
 	print_run(&c, (double)(last - start) / 1e9, udp_rcvbuf_errors() - drops0);
 	free(c.rtt_ns);
 	close(fd);
@@ -569,7 +575,7 @@ static int cmd_reflect_or_count(const struct opts *o, bool reflect)
 {
 	static uint8_t buf[MAX_FRAME];
 	uint64_t frames = 0, bytes = 0, tagged = 0, reflected = 0;
-	uint64_t end = now_ns() + (uint64_t)(o->seconds * 1e9);
+	uint64_t start = now_ns(), end = start + (uint64_t)(o->seconds * 1e9);
 	int fd = open_link(o);
 
 	while (now_ns() < end) {
@@ -582,7 +588,7 @@ static int cmd_reflect_or_count(const struct opts *o, bool reflect)
 		}
 		frames++;
 		bytes += (uint64_t)len;
-		if (len >= TAG_OFF + TAG_LEN && get_be(buf + TAG_OFF, 4) == TAG_MAGIC)
+		if (is_ours(buf, (size_t)len, start))
 			tagged++;
 		if (o->dump) {
 			for (ssize_t j = 0; j < len; j++)
