@@ -390,7 +390,10 @@ def main():
           "the DUT's verdict: XDP_DROP's count, UDP NoPorts for the stack, the frames "
           "that came back to the host for XDP_TX and echo, the frames that left the "
           "second port for REDIRECT. The ceiling is what the device model delivered to "
-          "native XDP_DROP; each arm is shown as a fraction of it.\n")
+          "native XDP_DROP; each arm is shown as a fraction of it. Rates and shares are "
+          "over the host's sending time; a DUT busy for more than 100 % of it went on "
+          "working through frames that waited in the NIC's ring and QEMU's socket after "
+          "the host stopped sending.\n")
     print(ceiling_section(s) + "\n")
     print(bottleneck_paragraph(s))
     print("Round-trip times from the host (e1k-hostgen stamps each frame; 200 frames per "
