@@ -103,10 +103,16 @@ sed -n 's/^# BENCH //p' "$out"/{ceiling,bound,iperf,swap}.log >"$samples"
 [ -s "$samples" ] || { echo "bench: no figures at all" >&2; exit 1; }
 BENCH_INCOMPLETE=$incomplete python3 "$top/tests/bench/report.py" "$samples" "$rel" \
 	"$out/plot.dat" >"$results/latest.md"
-gnuplot -e "data='$out/plot.dat'; out='$results/latest.svg'" "$top/tests/bench/plot.gp"
+# The plot is of section 2; without its figures there is none (the report
+# then shows no plot either).
+rm -f "$results/latest.svg"
+if grep -qv '^#' "$out/plot.dat"; then
+	gnuplot -e "data='$out/plot.dat'; out='$results/latest.svg'" "$top/tests/bench/plot.gp"
+fi
 
-# The README shows the goals: the report from its "## Goals" heading up to
-# section 1, between the README's bench markers.
+# The README shows the goals (and whether the run was incomplete): the report
+# from its "## Goals" heading up to section 1, between the README's bench
+# markers.
 python3 - "$top/README.md" "$results/latest.md" <<'PY'
 import sys
 readme, report = open(sys.argv[1]).read(), open(sys.argv[2]).read()
@@ -114,6 +120,10 @@ begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
 if begin in readme and end in readme:
     part = report[report.index("## Goals"):report.index("## 1. ")].strip()
     part = part.replace("## ", "### ")
+    # An incomplete run says so here too.
+    note = [l for l in report.splitlines() if l.startswith("**Incomplete run:**")]
+    if note:
+        part = note[0] + "\n\n" + part
     head, rest = readme.split(begin, 1)
     readme = head + begin + "\n" + part + "\n" + end + rest.split(end, 1)[1]
     open(sys.argv[1], "w").write(readme)
