@@ -396,14 +396,20 @@ static bool is_ours(const uint8_t *p, size_t len, uint64_t since)
 static void drain(int fd, const struct opts *o, uint64_t since, struct counts *c)
 {
 	static uint8_t bufs[MAX_BATCH][MAX_FRAME];
-	struct mmsghdr msgs[MAX_BATCH];
-	struct iovec iov[MAX_BATCH];
+	static struct mmsghdr msgs[MAX_BATCH];
+	static struct iovec iov[MAX_BATCH];
 	int n;
 
-	for (int i = 0; i < MAX_BATCH; i++) {
-		iov[i] = (struct iovec){ bufs[i], MAX_FRAME };
-		msgs[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[i],
-							 .msg_iovlen = 1 } };
+	/*
+	 * Once: this runs after every batch sent, and recvmmsg() changes only
+	 * msg_len and msg_flags (there is no msg_name), so the vectors stay set.
+	 */
+	if (!iov[0].iov_base) {
+		for (int i = 0; i < MAX_BATCH; i++) {
+			iov[i] = (struct iovec){ bufs[i], MAX_FRAME };
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+		}
 	}
 	while ((n = recvmmsg(fd, msgs, MAX_BATCH, MSG_DONTWAIT, NULL)) > 0) {
 		uint64_t t = now_ns();
