@@ -4,7 +4,7 @@
 #   vm-run.sh [--kver K] [--model M] [--suites "S..."] [--driver D]
 #             [--timeout SEC] [--out DIR] [--label L] [--smp N] [--mem MB]
 #             [--ports 1|2] [--no-instruments] [--installed ROOT]
-#             [--host-link BASE] [--icount SHIFT]
+#             [--host-link BASE]
 #
 # --kver     kernel release or series (6.1, 6.12, or an exact release)
 # --model    DUT model: e1000 (82540EM), e1000-82545em, e1000-82544gc
@@ -34,11 +34,6 @@
 #            serial port (the guest's /dev/ttyS2) on which
 #            tests/bench/hostd.py runs e1k-hostgen for the guest's suite and
 #            says how much host CPU each QEMU thread spent meanwhile
-# --icount SHIFT
-#            QEMU counts the guest's instructions, each 2^SHIFT ns of guest
-#            time, and holds the guest to that rate (-icount align=on): a
-#            DUT of a fixed, slow CPU whose busy time is an exact
-#            instruction count (the benchmark's DUT-bound configuration)
 # --no-instruments
 #            boot without the instruments, on the plain `pc` machine: for
 #            the benchmark only (scripts/bench.sh), whose figures must stay
@@ -66,7 +61,7 @@ top=$(cd "$here/.." && pwd)
 . "$here/stage-lib.sh"
 
 kver=6.1 model=e1000 suites=smoke driver=e1k_xdp timeout_s=600 out="" label=""
-smp=2 mem=1024 live=0 ports=1 instruments=1 installed="" host_link="" icount=""
+smp=2 mem=1024 live=0 ports=1 instruments=1 installed="" host_link=""
 guest_env=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -85,7 +80,6 @@ while [ $# -gt 0 ]; do
 	--no-instruments) instruments=0; shift ;;
 	--installed) installed=$2; shift 2 ;;
 	--host-link) host_link=$2; shift 2 ;;
-	--icount) icount=$2; shift 2 ;;
 	-h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 	*) echo "vm-run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -281,7 +275,7 @@ if [ "$ports" = 2 ]; then
 	)
 fi
 
-# The benchmark's links to the host (--host-link) and its icount clock.
+# The benchmark's links to the host (--host-link).
 extra=()
 if [ -n "$host_link" ]; then
 	for ((p = 0; p < ports; p++)); do
@@ -292,9 +286,6 @@ if [ -n "$host_link" ]; then
 	done
 	rm -f "$out/ctl.sock"
 	extra+=(-serial "unix:$out/ctl.sock,server=on,wait=off")
-fi
-if [ -n "$icount" ]; then
-	extra+=(-icount "shift=$icount,align=on,sleep=on")
 fi
 
 # The QEMU monitor listens on $out/monitor.sock, for looking into a guest

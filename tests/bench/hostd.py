@@ -22,15 +22,20 @@ request per line, one reply line each:
   wait NAME                 the reply of the background job NAME
   stop NAME                 the same, after telling it to stop sending (SIGINT)
   hello                     pins the threads (see pin_threads), "ok hello"
+  throttle PCT              caps QEMU's vCPU thread at PCT % of one host CPU
+                            (the DUT-bound configuration; see VcpuCap)
+  unthrottle                lifts the cap (and pins the thread again)
 
 Errors are replied as "err REASON"; the guest's suite fails on them.
 Link N's ports: QEMU listens on BASE+2N and sends to BASE+2N+1.
 """
+import ctypes
 import os
 import resource
 import shlex
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -53,21 +58,29 @@ def find_qemu(pid):
     return None
 
 
-def thread_cpu():
-    """Seconds on CPU per QEMU thread kind, from each thread's schedstat (ns)."""
-    out = {"main": 0.0, "vcpu": 0.0, "other": 0.0}
+def qemu_tasks():
+    """(thread id, kind) of each QEMU thread; kinds: "vcpu" (the TCG threads,
+    "CPU 0/TCG"), "main" (the main loop, named like the process), "other"."""
     pid = find_qemu(qemu_pid)
     if pid is None:
         raise OSError(f"no QEMU process under pid {qemu_pid}")
-    task_dir = f"/proc/{pid}/task"
-    for tid in os.listdir(task_dir):
+    for tid in os.listdir(f"/proc/{pid}/task"):
         try:
-            comm = open(f"{task_dir}/{tid}/comm").read().strip()
-            ns = int(open(f"{task_dir}/{tid}/schedstat").read().split()[0])
+            comm = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
         except OSError:
             continue
-        kind = "vcpu" if "TCG" in comm or "CPU" in comm else "main" if comm.startswith("qemu") else "other"
-        out[kind] += ns / 1e9
+        yield int(tid), ("vcpu" if "TCG" in comm or "CPU" in comm
+                         else "main" if comm.startswith("qemu") else "other")
+
+
+def thread_cpu():
+    """Seconds on CPU per QEMU thread kind, from each thread's schedstat (ns)."""
+    out = {"main": 0.0, "vcpu": 0.0, "other": 0.0}
+    for tid, kind in qemu_tasks():
+        try:
+            out[kind] += int(open(f"/proc/{tid}/schedstat").read().split()[0]) / 1e9
+        except OSError:
+            continue
     return out
 
 
@@ -85,6 +98,57 @@ def pin_threads():
             os.sched_setaffinity(int(tid), set(range(1, cpus)))
         except OSError:
             pass
+
+
+class VcpuCap:
+    """The DUT's CPU made the scarce resource: QEMU's vCPU thread under
+    SCHED_DEADLINE with a runtime of PCT % of a 2 ms period. The kernel
+    throttles a deadline task that has used its runtime until the next
+    period (a hard cap, per thread, on cgroup v1 and v2 alike), so the guest
+    gets PCT % of one host CPU however fast that CPU is, while the main loop,
+    where the device models run, keeps its own. The period is short so that
+    a vCPU throttled while it holds QEMU's global lock (an MMIO access)
+    stalls the device models for at most 2 ms: fewer frames than the NIC's
+    ring and the link socket's buffer hold at the rates that result.
+
+    A deadline task must be allowed on every CPU of its root domain, so the
+    thread is unpinned while capped and pinned again after (pin_threads)."""
+    PERIOD_NS = 2_000_000
+    SYS_SCHED_SETATTR = {"x86_64": 314, "aarch64": 274}.get(os.uname().machine)
+    SCHED_OTHER, SCHED_DEADLINE = 0, 6
+
+    @classmethod
+    def setattr(cls, tid, policy, runtime_ns=0):
+        if cls.SYS_SCHED_SETATTR is None:
+            raise OSError(f"sched_setattr: no syscall number for {os.uname().machine}")
+        period = cls.PERIOD_NS if policy == cls.SCHED_DEADLINE else 0
+        # struct sched_attr: size, policy, flags, nice, priority, runtime,
+        # deadline, period.
+        attr = ctypes.create_string_buffer(
+            struct.pack("IIQiIQQQ", 48, policy, 0, 0, 0, runtime_ns, period, period))
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.syscall(cls.SYS_SCHED_SETATTR, tid, attr, 0) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"sched_setattr of thread {tid}: {os.strerror(err)}")
+
+    @classmethod
+    def cap(cls, pct):
+        if not 0 < pct <= 100:
+            raise ValueError(f"throttle: PCT is in (0, 100], not {pct}")
+        tids = [tid for tid, kind in qemu_tasks() if kind == "vcpu"]
+        if not tids:
+            raise OSError("throttle: QEMU has no vCPU thread")
+        for tid in tids:
+            os.sched_setaffinity(tid, range(os.cpu_count() or 1))
+            cls.setattr(tid, cls.SCHED_DEADLINE, int(cls.PERIOD_NS * pct / 100))
+        return f"ok throttle pct={pct:g} period_us={cls.PERIOD_NS // 1000} threads={len(tids)}"
+
+    @classmethod
+    def lift(cls):
+        for tid in [tid for tid, kind in qemu_tasks() if kind == "vcpu"]:
+            cls.setattr(tid, cls.SCHED_OTHER)
+        pin_threads()
+        return "ok unthrottle"
 
 
 def gen_cpu():
@@ -163,6 +227,10 @@ def serve(conn):
                 if words[0] == "hello":
                     pin_threads()
                     reply = f"ok hello cpus={os.cpu_count()}"
+                elif words[0] == "throttle" and len(words) == 2:
+                    reply = VcpuCap.cap(float(words[1]))
+                elif words[0] == "unthrottle":
+                    reply = VcpuCap.lift()
                 elif words[0] == "run":
                     reply = run_now(words)
                 elif words[0] == "start" and len(words) > 2:

@@ -98,7 +98,7 @@ def fmt_pct(v):
     return "-" if v is None else f"{v:.1f} %"
 
 
-def machine_line(kernel, shift):
+def machine_line(kernel, vcpu_pct):
     cpu = "unknown CPU"
     try:
         with open("/proc/cpuinfo") as f:
@@ -108,17 +108,16 @@ def machine_line(kernel, shift):
                     break
     except OSError:
         pass
-    icount = ("section 2's guest runs under `-icount shift={0},align=on`: every "
-              "instruction is {1} ns of guest time and the guest is held to {2:.0f} million "
-              "instructions per second of real time, so the DUT's CPU, not the device model, "
-              "is what runs out.").format(shift, 2 ** int(shift), 1e3 / 2 ** int(shift)) \
-        if shift.isdigit() else "section 2 did not run."
+    cap = (f"in section 2, while an arm is measured, QEMU's vCPU thread is capped at "
+           f"{vcpu_pct:g} % of one host CPU (SCHED_DEADLINE, 2 ms period; tests/bench/hostd.py), "
+           "so the DUT's CPU, not the device model, is what runs out.") \
+        if vcpu_pct is not None else "section 2 did not run."
     return (f"Guest kernel {kernel}; QEMU TCG (single-threaded), DUT model e1000 (82540EM); "
             f"host: {platform.machine()}, {os.cpu_count()} cores, {cpu}. Sections 1 and 2: "
             "a guest with one vCPU, the DUT's, loaded by e1k-hostgen on the host through a "
             "QEMU datagram netdev (nothing generates in the guest), e1k-hostgen on host CPU "
             "0 and QEMU's threads on the other; in section 1 QEMU's link sockets have 8 MiB "
-            "receive buffers (scripts/bench.sh says why); " + icount)
+            "receive buffers (scripts/bench.sh says why); " + cap)
 
 
 def ceiling_of(s):
@@ -137,10 +136,11 @@ def ceiling_section(s):
                      fmt_ratio(ratio(s.median(arm, "ceiling.pps"), ceil)),
                      s.cell(arm, "ceiling.busy_pct", 1), s.cell(arm, "ceiling.host_main_pct"),
                      s.cell(arm, "ceiling.host_vcpu_pct"), s.cell(arm, "ceiling.host_gen_pct"),
-                     s.cell(arm, "ceiling.cost_ns")])
+                     s.cell(arm, "ceiling.load_ns"), s.cell(arm, "ceiling.cost_ns")])
     return table(["arm", "offered, unpaced (pps)", "delivered (pps)", "of the ceiling",
                   "DUT busy (%)", "host CPU: QEMU main loop (%)", "QEMU vCPU thread (%)",
-                  "e1k-hostgen (%)", "DUT ns per frame at the cost rate"], rows)
+                  "e1k-hostgen (%)", "DUT ns per frame, unpaced",
+                  "DUT ns per frame at the cost rate"], rows)
 
 
 def bottleneck_paragraph(s):
@@ -161,17 +161,20 @@ def bottleneck_paragraph(s):
 
 
 def bound_section(s):
+    ceil = ceiling_of(s)
     rows = []
     for arm, label in ALL_ARMS:
         if not s.values(arm, "bound.lossfree_pps"):
             continue
-        rows.append([label, s.cell(arm, "bound.instr_per_frame"),
-                     s.cell(arm, "bound.lossfree_pps"),
-                     s.cell(arm, "bound.lossfree_instr_per_frame"),
+        rows.append([label, s.cell(arm, "bound.lossfree_pps"),
+                     fmt_ratio(ratio(s.median(arm, "bound.lossfree_pps"), ceil)),
+                     s.cell(arm, "bound.vcpu_ns"), s.cell(arm, "bound.lossy_vcpu_pct", 1),
+                     s.cell(arm, "bound.lossy_main_pct", 1),
                      s.cell(arm, "bound.rtt_p50_us", 1), s.cell(arm, "bound.rtt_p99_us", 1)])
-    return table(["arm", "DUT instructions per frame at the cost rate",
-                  "highest loss-free rate (pps)", "DUT instructions per frame at that rate",
-                  "RTT p50 (us)", "RTT p99 (us)"], rows)
+    return table(["arm", "highest loss-free rate (pps)", "of the ceiling",
+                  "vCPU thread host ns per frame at that rate",
+                  "first window that lost: vCPU thread (% of a host CPU)",
+                  "main loop (% of a host CPU)", "RTT p50 (us)", "RTT p99 (us)"], rows)
 
 
 def rtt_section(s):
@@ -249,23 +252,22 @@ def goals(s):
     def add(goal, measured, met):
         out.append([goal, measured, "-" if met is None else ("yes" if met else "**no**")])
 
-    # The cost of a frame to a loaded DUT: instructions per frame at each
-    # arm's highest loss-free rate, where the fixed costs of an interrupt
-    # and a poll are shared by as many frames as the DUT can take. At the
-    # cost rate (2,000 pps, about one frame per interrupt) shown beside it.
-    n, g = (s.median("drop.e1k_xdp_native", "bound.lossfree_instr_per_frame"),
-            s.median("drop.e1000_generic", "bound.lossfree_instr_per_frame"))
-    r = ratio(n, g)
-    low = ratio(s.median("drop.e1k_xdp_native", "bound.instr_per_frame"),
-                s.median("drop.e1000_generic", "bound.instr_per_frame"))
-    ns = ratio(s.median("drop.e1k_xdp_native", "ceiling.cost_ns"),
-               s.median("drop.e1000_generic", "ceiling.cost_ns"))
+    # The DUT's cost of a frame under load: its busy ns per frame in the
+    # unpaced window of section 1 (guest time, every idle entry and exit),
+    # where each arm takes as many frames per interrupt and per poll as it
+    # can. Beside it: the same at 2,000 pps (about one frame an interrupt,
+    # the interrupt's cost dominating) and the vCPU thread's host CPU per
+    # frame at section 2's loss-free maximum (the emulation included).
+    def drop_ratio(metric):
+        n, g = (s.median("drop.e1k_xdp_native", metric), s.median("drop.e1000_generic", metric))
+        return n, g, ratio(n, g)
+    n, g, r = drop_ratio("ceiling.load_ns")
+    low, bound = drop_ratio("ceiling.cost_ns")[2], drop_ratio("bound.vcpu_ns")[2]
     add("XDP_DROP DUT cost per frame, exact: native <= 0.1x generic XDP (in-tree e1000)",
-        (f"section 2 missing; in guest ns at 2,000 pps without icount: {fmt_ratio(ns)}"
-         if r is None else
-         f"{fmt_ratio(r)} ({n:,.0f} vs {g:,.0f} instructions per frame at each arm's "
-         f"loss-free maximum, -icount); at 2,000 pps: {fmt_ratio(low)} in instructions, "
-         f"{fmt_ratio(ns)} in guest ns without icount"), None if r is None else r <= 0.1)
+        "-" if r is None else
+        f"{fmt_ratio(r)} ({n:,.0f} vs {g:,.0f} ns of DUT busy time per frame, unpaced); at "
+        f"2,000 pps: {fmt_ratio(low)}; vCPU thread host CPU per frame at the DUT-bound "
+        f"loss-free maximum: {fmt_ratio(bound)}", None if r is None else r <= 0.1)
 
     ceil = ceiling_of(s)
     lossfree = s.values("drop.e1k_xdp_native", "ceiling.at95_lossfree")
@@ -279,6 +281,18 @@ def goals(s):
         f"{len(lossfree)} rounds (median {got or 0:.3f} % delivered), DUT {fmt_pct(idle)} idle",
         met)
 
+    def sent_share(arm):
+        """What a frame sent back costs the vCPU thread beyond a frame
+        dropped (native arms): QEMU's e1000 transmits in the vCPU thread as
+        the driver writes the tail register, so the emulated transmit is in
+        both arms' cost and narrows their ratio."""
+        if not arm.startswith(("tx.", "echo.")):
+            return ""
+        t, d = s.median(arm, "bound.vcpu_ns"), s.median("drop.e1k_xdp_native", "bound.vcpu_ns")
+        return "" if None in (t, d) else (
+            f"; a frame sent back costs the vCPU thread {t - d:,.0f} ns more than one dropped, "
+            "the emulated transmit included")
+
     for arm, base, goal, what in (
             ("drop.e1k_xdp_native", "drop.e1000_generic", 4, "native XDP_DROP >= 4x generic"),
             ("tx.e1k_xdp_native", "tx.e1000_generic", 3, "XDP_TX MAC swap >= 3x generic XDP_TX"),
@@ -287,14 +301,24 @@ def goals(s):
         a, b = s.median(arm, "bound.lossfree_pps"), s.median(base, "bound.lossfree_pps")
         r = ratio(a, b)
         add(f"DUT-bound, loss-free rate: {what}",
-            "-" if r is None else f"{fmt_ratio(r)} ({a:,.0f} vs {b:,.0f} pps)",
+            "-" if r is None else f"{fmt_ratio(r)} ({a:,.0f} vs {b:,.0f} pps{sent_share(arm)})",
             None if r is None else r >= goal)
 
     a, b = s.median("echo.e1k_xdp_native", "ceiling.rtt_p50_us"), \
         s.median("echo.e1k_xdp_kernel", "ceiling.rtt_p50_us")
     r = ratio(a, b)
+    # Where the round trip goes: the DUT's own part is its busy time per
+    # frame at the cost rate (one frame an interrupt, as at 200 pps); the
+    # rest is the bed's path (the host's UDP, QEMU's main loop, the device
+    # model, the interrupt's delivery), the same for both arms.
+    ca, cb = s.median("echo.e1k_xdp_native", "ceiling.cost_ns"), \
+        s.median("echo.e1k_xdp_kernel", "ceiling.cost_ns")
+    where = "" if None in (a, b, ca, cb) else (
+        f"; of which the DUT's busy time per frame {ca / 1e3:,.1f} vs {cb / 1e3:,.1f} us, "
+        f"the rest of the round trip (host, QEMU, device model) {a - ca / 1e3:,.1f} vs "
+        f"{b - cb / 1e3:,.1f} us")
     add("Reflector RTT p50 from the host <= 0.7x the kernel's echo reply (e1k_xdp)",
-        "-" if r is None else f"{fmt_ratio(r)} ({a:,.1f} vs {b:,.1f} us)",
+        "-" if r is None else f"{fmt_ratio(r)} ({a:,.1f} vs {b:,.1f} us{where})",
         None if r is None else r <= 0.7)
 
     for way, metric in (("peer -> DUT", "tcp_rx_mbps"), ("DUT -> peer", "tcp_tx_mbps")):
@@ -320,7 +344,7 @@ ERROR_METRICS = [
     ("tcp_rx_error", "iperf3 peer -> DUT runs that failed"),
     ("tcp_tx_error", "iperf3 DUT -> peer runs that failed"),
     ("ceiling.rtt_lost", "RTT probes that never came back (200 pps windows)"),
-    ("bound.rtt_lost", "RTT probes that never came back (200 pps windows, -icount)"),
+    ("bound.rtt_lost", "RTT probes that never came back (200 pps windows, DUT capped)"),
     ("swap_failed", "program changes that failed during the swap arm"),
 ]
 
@@ -342,11 +366,12 @@ def errors_section(s):
 
 def write_plot_data(s, path):
     """XDP_DROP, DUT-bound, one row per arm: label, loss-free pps median,
-    min, max, then DUT instructions per frame at that rate median, min, max."""
+    min, max, then the vCPU thread's host ns per frame at that rate median,
+    min, max."""
     with open(path, "w") as f:
-        f.write("# arm pps pps_min pps_max instr instr_min instr_max\n")
+        f.write("# arm pps pps_min pps_max vcpu_ns vcpu_ns_min vcpu_ns_max\n")
         for arm, label in DROP_ARMS:
-            p, c = s.values(arm, "bound.lossfree_pps"), s.values(arm, "bound.lossfree_instr_per_frame")
+            p, c = s.values(arm, "bound.lossfree_pps"), s.values(arm, "bound.vcpu_ns")
             if not p or not c:
                 continue
             short = label.replace("in-tree ", "").replace(", no program (the stack drops)",
@@ -360,8 +385,7 @@ def main():
     samples_path, kernel, plot_path = sys.argv[1], sys.argv[2], sys.argv[3]
     s = Samples(samples_path)
     write_plot_data(s, plot_path)
-    shift = s.median("run", "bound.icount_shift")
-    shift = "none" if shift is None else f"{shift:.0f}"
+    vcpu_pct = s.median("run", "bound.vcpu_pct")
     rounds = len(s.values("drop.e1k_xdp_native", "ceiling.pps"))
     brounds = len(s.values("drop.e1k_xdp_native", "bound.lossfree_pps"))
     irounds = len(s.values("e1k_xdp", "tcp_rx_mbps"))
@@ -370,7 +394,7 @@ def main():
     if os.environ.get("BENCH_INCOMPLETE"):
         print(f"**Incomplete run:** {os.environ['BENCH_INCOMPLETE']}. The figures below are "
               "the rounds that were measured.\n")
-    print(machine_line(kernel, shift) + "\n")
+    print(machine_line(kernel, vcpu_pct) + "\n")
     print(f"One `make bench` run: {rounds} rounds of section 1, {brounds} of section 2, "
           f"{irounds} of section 3, each round visiting every arm; each cell is the median "
           "(min-max) over the rounds.\n")
@@ -378,10 +402,9 @@ def main():
           "the idle and iowait sleep times of /proc/timer_list, which the kernel adds up "
           "at every idle entry and exit (ktime, ns), read on the guest's one CPU while it "
           "runs the suite; each arm's idle cost (timer ticks, the suite) is measured in a "
-          "window without traffic and taken out. Under -icount (section 2) the same busy "
-          "time divided by the ns per instruction is an instruction count: resolution one "
-          "instruction, the same on a loaded host as on an idle one. The cost rate is "
-          "2,000 frames per second.\n")
+          "window without traffic and taken out. On the host, the CPU time of QEMU's vCPU "
+          "thread (its schedstat, ns) is what the DUT's frames cost, the emulation "
+          "included. The cost rate is 2,000 frames per second.\n")
     if brounds:
         print("![XDP_DROP, DUT-bound](latest.svg)\n")
     print("## Goals\n")
@@ -402,10 +425,13 @@ def main():
           "second for one window):\n")
     print(rtt_section(s) + "\n")
     print("## 2. DUT-bound: the highest loss-free rate of each arm\n")
-    print("The same arms with the guest's CPU held to a fixed instruction rate (-icount). "
-          "Loss-free: the frames delivered are at least 99.9 % of those sent over a "
-          "window; the search goes up by 1.5x from what the cost predicts until a window "
-          "loses, then halves the interval five times.\n")
+    print("The same arms with the DUT's CPU the scarce resource: QEMU's vCPU thread "
+          f"capped at {vcpu_pct or 0:g} % of one host CPU. Loss-free: the frames delivered "
+          "are at least 99.9 % of those sent over a window; the search goes up by 1.5x "
+          "from what the cost at 2,000 pps predicts until a window loses, then halves the "
+          "interval four times. In the first window that lost, the vCPU thread at its cap "
+          "and the main loop well below a CPU say that the DUT, not the device model, ran "
+          "out.\n")
     print(bound_section(s) + "\n")
     print("## 3. iperf3 TCP\n")
     print("Between the virtio-net peer and the DUT (a guest with two vCPUs; TCP needs a "

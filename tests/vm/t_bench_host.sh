@@ -9,19 +9,23 @@
 # DUT CPU: the guest's busy time, exact: /proc/timer_list's idle and iowait
 # sleep times, which the kernel adds up at every idle entry and exit (ktime,
 # ns; no tick sampling), read on the one CPU while it runs this script, so
-# no idle period is open. With QEMU's -icount (BENCH_ICOUNT=SHIFT, the
-# DUT-bound phase) every executed instruction is 2^SHIFT ns of guest time,
-# so busy time divided by 2^SHIFT is an instruction count. Each arm's idle
-# cost (timer ticks, this script) is measured in a window without traffic
-# and subtracted.
+# no idle period is open. Each arm's idle cost (timer ticks, this script)
+# is measured in a window without traffic and subtracted. On the host,
+# hostd.py reports the CPU time of QEMU's vCPU thread (schedstat, ns): what
+# the DUT's frames cost the host, the emulation included.
 #
-# BENCH_PHASE=ceiling (no icount): each arm unpaced (what the device model
-#   delivers, how busy the DUT is, the host CPU of QEMU's main loop, of its
-#   vCPU thread and of the generator), DUT cost per frame at $BENCH_COST_PPS,
-#   ICMP RTT at 200 pps; and native XDP_DROP paced at 0.95x the ceiling.
-# BENCH_PHASE=bound (icount): each arm's instructions per frame at
-#   $BENCH_COST_PPS, its highest loss-free rate (delivered >= 99.9 % of
-#   offered over a window of $secs), and ICMP RTT.
+# BENCH_PHASE=ceiling: each arm unpaced (what the device model delivers, how
+#   busy the DUT is, the host CPU of QEMU's main loop, of its vCPU thread
+#   and of the generator, the DUT's busy ns per frame meanwhile), DUT cost
+#   per frame at $BENCH_COST_PPS, ICMP RTT at 200 pps; and native XDP_DROP
+#   paced at 0.95x the ceiling.
+# BENCH_PHASE=bound: the DUT's CPU is the scarce resource: while an arm is
+#   measured, QEMU's vCPU thread gets $BENCH_VCPU_PCT % of one host CPU
+#   (hostd.py's throttle). Each arm's highest loss-free rate (delivered
+#   >= 99.9 % of offered over a window of $secs), the vCPU thread's host
+#   CPU per frame at that rate, what the vCPU and the main loop used in the
+#   first window that lost (the vCPU at its cap, the main loop not: the DUT
+#   is what ran out), and ICMP RTT.
 # Notes: "# BENCH ARM METRIC VALUE"; tests/bench/report.py reads them.
 # shellcheck source=tests/vm/lib.sh
 . /opt/e1k/tests/vm/lib.sh
@@ -31,7 +35,7 @@
 rounds=${BENCH_ROUNDS:-3}
 secs=${BENCH_SECONDS:-4}
 phase=${BENCH_PHASE:-ceiling}
-icount=${BENCH_ICOUNT:-}
+vcpu_pct=${BENCH_VCPU_PCT:-10}
 cost_pps=${BENCH_COST_PPS:-2000}
 drivers=${BENCH_DRIVERS:-e1000 e1k_xdp}
 PIN=/sys/fs/bpf/tc/globals
@@ -97,7 +101,7 @@ arms_of() {
 }
 # drop_count: XDP_DROP's count in the drop program's map, read from its
 # pin (bpffs prints a map with BTF as "KEY: {" then "\tcpuN: {packets,bytes}"
-# lines): a cat, where bpftool would cost the DUT seconds a read at -icount.
+# lines): a cat, where bpftool would cost the throttled DUT seconds a read.
 drop_count() {
 	awk -v key="$XDP_DROP: {" '$0 == key { k = 1; next }
 		k && /^}/ { exit }
@@ -184,6 +188,7 @@ ceiling_arm() {
 	bench "$1" pps "$(pps "$w_delivered")"
 	bench "$1" offered_pps "$(pps "$w_sent")"
 	bench "$1" busy_pct "$(busy_pct)"
+	bench "$1" load_ns "$(cost_ns)"
 	bench "$1" host_drops "$(kv host_drops "$w_reply")"
 	for _t in main vcpu gen; do
 		bench "$1" "host_${_t}_pct" "$(pct "$(kv "cpu_${_t}_s" "$w_reply")")"
@@ -205,31 +210,44 @@ ceiling_arm() {
 	fi
 }
 
-# bound_arm ARM: instructions per frame at the cost rate, then the highest
-# loss-free rate: up by 1.5x from what the cost predicts until a window
-# loses, then 4 halvings of the interval; and the instructions per frame
-# at that rate (more frames per interrupt and per poll than at the cost
-# rate).
+# bound_arm ARM (the vCPU throttled): the highest loss-free rate, searched
+# up by 1.5x from what the cost at $cost_pps predicts until a window loses,
+# then 4 halvings of the interval.
 bound_arm() {
 	idle_fraction || return 1
 	window "$cost_pps" || return 1
 	_c=$(cost_ns)
 	bench "$1" cost_ns "$_c"
-	bench "$1" instr_per_frame "$(calc "$_c / $((1 << icount))" 0)"
 	_lo=0 _hi=0 _r=$(calc "$_c > 0 ? 0.8e9 / $_c : 1000" 0)
 	while [ "$_hi" = 0 ] && [ "$_r" -lt 2000000 ]; do
 		window "$_r" || return 1
-		if loss_free; then _lo=$_r _lc=$(cost_ns) _r=$(calc "$_r * 1.5" 0); else _hi=$_r; fi
+		if loss_free; then lossfree_seen; _r=$(calc "$_r * 1.5" 0); else lossy_seen; fi
 	done
 	for _i in 1 2 3 4; do
 		[ "$_hi" != 0 ] || break
 		_r=$(((_lo + _hi) / 2))
 		window "$_r" || return 1
-		if loss_free; then _lo=$_r _lc=$(cost_ns); else _hi=$_r; fi
+		if loss_free; then lossfree_seen; else lossy_seen; fi
 	done
 	bench "$1" lossfree_pps "$_lo"
-	[ "$_lo" = 0 ] || bench "$1" lossfree_instr_per_frame "$(calc "$_lc / $((1 << icount))" 0)"
+	[ "$_lo" = 0 ] || bench "$1" vcpu_ns "$_lvcpu"
+	if [ "$_hi" != 0 ]; then
+		bench "$1" lossy_vcpu_pct "$_hvcpu"
+		bench "$1" lossy_main_pct "$_hmain"
+	fi
 	case "$1" in echo.* | tx.*) rtt "$1" || return 1 ;; esac
+}
+# The search's bounds, from the last window: the highest rate without loss
+# (and the vCPU thread's host CPU ns per delivered frame there), the lowest
+# with (and the host CPU shares of the vCPU and the main loop there).
+lossfree_seen() {
+	_lo=$_r
+	_lvcpu=$(calc "$(kv cpu_vcpu_s "$w_reply") * 1e9 / $w_delivered" 0)
+}
+lossy_seen() {
+	_hi=$_r
+	_hvcpu=$(pct "$(kv cpu_vcpu_s "$w_reply")")
+	_hmain=$(pct "$(kv cpu_main_s "$w_reply")")
 }
 
 driver_arms() {
@@ -239,7 +257,9 @@ driver_arms() {
 	rm -f $PIN/e1k_drop_stats
 	for _arm in $(arms_of "$1"); do
 		arm_on "$_arm" || return 1
-		"${phase}_arm" "$_arm" || { arm_off; return 1; }
+		[ "$phase" = ceiling ] || host throttle "$vcpu_pct" >/dev/null || { arm_off; return 1; }
+		"${phase}_arm" "$_arm" || { host unthrottle >/dev/null; arm_off; return 1; }
+		[ "$phase" = ceiling ] || host unthrottle >/dev/null || return 1
 		arm_off
 	done
 	dut_unload
@@ -250,12 +270,8 @@ case "$phase" in
 ceiling | bound) ;;
 *) fail bench_host_completed "BENCH_PHASE is ceiling or bound, not '$phase'"; exit 0 ;;
 esac
-if [ "$phase" = bound ] && [ -z "$icount" ]; then
-	fail bench_host_completed "the bound phase needs BENCH_ICOUNT"
-	exit 0
-fi
 host_open || { fail bench_host_completed "no answer from the host on /dev/ttyS2"; exit 0; }
-bench run icount_shift "${icount:-none}"
+[ "$phase" = ceiling ] || bench run vcpu_pct "$vcpu_pct"
 r=1
 while [ "$r" -le "$rounds" ]; do
 	for drv in $drivers; do
