@@ -113,6 +113,8 @@ fi
 
 # The benchmark's host-side generator against its own reflector (no QEMU).
 "$top/tests/hostgen-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
+# Its host daemon's cap on QEMU's vCPU thread, on a stand-in process.
+"$top/tests/hostd-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
 
 # What the run must report: every test of the manifest for every kernel,
 # model and suite planned, whether or not its build or its VM got going.

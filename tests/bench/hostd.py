@@ -40,7 +40,8 @@ import subprocess
 import sys
 import time
 
-sock_path, qemu_pid, base, hostgen = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+# Set by main() from the command line (tests/hostd-test.sh sets qemu_pid).
+sock_path, qemu_pid, base, hostgen = "", 0, 0, ""
 
 
 def find_qemu(pid):
@@ -254,6 +255,8 @@ def serve(conn):
 
 
 def main():
+    global sock_path, qemu_pid, base, hostgen
+    sock_path, qemu_pid, base, hostgen = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     # QEMU makes the socket as it starts; the guest asks nothing before it
     # has booted, so connecting within a minute is enough.
     for _ in range(600):
