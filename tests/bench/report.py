@@ -346,6 +346,8 @@ ERROR_METRICS = [
     ("ceiling.rtt_lost", "RTT probes that never came back (200 pps windows)"),
     ("bound.rtt_lost", "RTT probes that never came back (200 pps windows, DUT capped)"),
     ("swap_failed", "program changes that failed during the swap arm"),
+    ("stalls_recovered", "iperf3 rounds thrown away and run again: QEMU stopped taking "
+     "frames from the virtio peer's transmit queue (README, Troubleshooting)"),
 ]
 
 
