@@ -173,7 +173,7 @@ def bound_section(s):
                      s.cell(arm, "bound.rtt_p50_us", 1), s.cell(arm, "bound.rtt_p99_us", 1)])
     return table(["arm", "highest loss-free rate (pps)", "of the ceiling",
                   "vCPU thread host ns per frame at that rate",
-                  "first window that lost: vCPU thread (% of a host CPU)",
+                  "at the lowest rate that lost: vCPU thread (% of a host CPU)",
                   "main loop (% of a host CPU)", "RTT p50 (us)", "RTT p99 (us)"], rows)
 
 
@@ -431,7 +431,7 @@ def main():
           f"capped at {vcpu_pct or 0:g} % of one host CPU. Loss-free: the frames delivered "
           "are at least 99.9 % of those sent over a window; the search goes up by 1.5x "
           "from what the cost at 2,000 pps predicts until a window loses, then halves the "
-          "interval four times. In the first window that lost, the vCPU thread at its cap "
+          "interval four times. At the lowest rate that lost, the vCPU thread at its cap "
           "and the main loop well below a CPU say that the DUT, not the device model, ran "
           "out.\n")
     print(bound_section(s) + "\n")

@@ -23,8 +23,8 @@
 #   measured, QEMU's vCPU thread gets $BENCH_VCPU_PCT % of one host CPU
 #   (hostd.py's throttle). Each arm's highest loss-free rate (delivered
 #   >= 99.9 % of offered over a window of $secs), the vCPU thread's host
-#   CPU per frame at that rate, what the vCPU and the main loop used in the
-#   first window that lost (the vCPU at its cap, the main loop not: the DUT
+#   CPU per frame at that rate, what the vCPU and the main loop used at the
+#   lowest rate that lost (the vCPU at its cap, the main loop not: the DUT
 #   is what ran out), and ICMP RTT.
 # Notes: "# BENCH ARM METRIC VALUE"; tests/bench/report.py reads them.
 # shellcheck source=tests/vm/lib.sh
