@@ -429,9 +429,10 @@ def main():
     print("## 2. DUT-bound: the highest loss-free rate of each arm\n")
     print("The same arms with the DUT's CPU the scarce resource: QEMU's vCPU thread "
           f"capped at {vcpu_pct or 0:g} % of one host CPU. Loss-free: the frames delivered "
-          "are at least 99.9 % of those sent over a window; the search goes up by 1.5x "
-          "from what the cost at 2,000 pps predicts until a window loses, then halves the "
-          "interval four times. At the lowest rate that lost, the vCPU thread at its cap "
+          "are at least 99.9 % of those sent over a window; from what the cost at 2,000 "
+          "pps predicts, the search goes up by 1.5x while windows are loss-free or down "
+          "by 1.5x while they lose, until a loss-free and a lossy rate bracket the answer, "
+          "then halves the bracket four times. At the lowest rate that lost, the vCPU thread at its cap "
           "and the main loop well below a CPU say that the DUT, not the device model, ran "
           "out.\n")
     print(bound_section(s) + "\n")

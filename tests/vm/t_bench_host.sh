@@ -210,21 +210,31 @@ ceiling_arm() {
 	fi
 }
 
-# bound_arm ARM (the vCPU throttled): the highest loss-free rate, searched
-# up by 1.5x from what the cost at $cost_pps predicts until a window loses,
-# then 4 halvings of the interval.
+# bound_arm ARM (the vCPU throttled): the highest loss-free rate. From what
+# the cost at $cost_pps predicts, up by 1.5x while windows are loss-free or
+# down by 1.5x while they lose, until a loss-free and a lossy rate bracket
+# it (at most 8 windows; none loss-free down to 100 pps reports 0), then 4
+# halvings of the bracket.
 bound_arm() {
 	idle_fraction || return 1
 	window "$cost_pps" || return 1
 	_c=$(cost_ns)
 	bench "$1" cost_ns "$_c"
-	_lo=0 _hi=0 _r=$(calc "$_c > 0 ? 0.8e9 / $_c : 1000" 0)
-	while [ "$_hi" = 0 ] && [ "$_r" -lt 2000000 ]; do
+	_lo=0 _hi=0 _n=0 _r=$(calc "$_c > 0 ? 0.8e9 / $_c : 1000" 0)
+	while { [ "$_lo" = 0 ] || [ "$_hi" = 0 ]; } && [ "$_n" -lt 8 ] &&
+		[ "$_r" -ge 100 ] && [ "$_r" -lt 2000000 ]; do
 		window "$_r" || return 1
-		if loss_free; then lossfree_seen; _r=$(calc "$_r * 1.5" 0); else lossy_seen; fi
+		if loss_free; then
+			lossfree_seen
+			_r=$(calc "$_r * 1.5" 0)
+		else
+			lossy_seen
+			_r=$(calc "$_r / 1.5" 0)
+		fi
+		_n=$((_n + 1))
 	done
 	for _i in 1 2 3 4; do
-		[ "$_hi" != 0 ] || break
+		if [ "$_lo" = 0 ] || [ "$_hi" = 0 ]; then break; fi
 		_r=$(((_lo + _hi) / 2))
 		window "$_r" || return 1
 		if loss_free; then lossfree_seen; else lossy_seen; fi
