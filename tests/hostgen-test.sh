@@ -2,8 +2,8 @@
 # The benchmark's host-side generator (tests/tools/e1k-hostgen), tested on
 # the loopback address against its own reflector, no QEMU involved: exact
 # frame counts both ways, tags and checksums on the wire, the frame file
-# replayed byte for byte, and bad arguments refused. One "PASS name" /
-# "FAIL name: reason" line per test.
+# replayed byte for byte, the peer's unread backlog, and bad arguments
+# refused. One "PASS name" / "FAIL name: reason" line per test.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -126,6 +126,29 @@ t_counts_only_its_run() {
 }
 
 # Bad arguments: exit 2 with a message naming the problem, nothing sent.
+# What the peer's socket still held when the sending stopped: a peer that
+# reads nothing holds every frame (the receive buffer counts each small
+# datagram's whole buffer, more than its 60 bytes); one that reads holds
+# less than the run sent.
+t_peer_backlog() {
+	local out q
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+time.sleep(3)' "$b" &
+	sleep 0.3
+	out=$("$gen" run --bind "$a" --peer "$b" --count 100 --rate 10000 --linger-ms 0)
+	q=$(field peer_backlog_bytes "$out")
+	wait
+	if [ -z "$q" ] || [ "$q" -lt 6000 ]; then echo "a peer that reads nothing: $out"; return; fi
+	reflect_for 3
+	out=$("$gen" run --bind "$a" --peer "$b" --count 100 --rate 10000 --linger-ms 300)
+	q=$(field peer_backlog_bytes "$out")
+	wait
+	[ "$(field back "$out")" = 100 ] || { echo "the reflector: $out"; return; }
+	if [ -z "$q" ] || [ "$q" -ge 6000 ]; then echo "a peer that reads: $out"; fi
+}
+
 t_bad_args() {
 	local msg rc
 	for args in "run --bind $a --count 1" "run --bind $a --peer $b --size 59 --count 1" \
@@ -138,6 +161,7 @@ t_bad_args() {
 	done
 }
 
-for t in udp_roundtrip icmp_on_the_wire frame_file stop_on_signal counts_only_its_run bad_args; do
+for t in udp_roundtrip icmp_on_the_wire frame_file stop_on_signal counts_only_its_run peer_backlog \
+	bad_args; do
 	result "$t" "$("t_$t" 2>&1 | head -n 1)"
 done

@@ -38,7 +38,11 @@
  * host_drops is how many datagrams the host's UDP layer dropped for want of
  * receive buffer meanwhile (/proc/net/snmp RcvbufErrors, the whole host):
  * frames QEMU did not read in time, i.e. offered beyond what the device
- * model takes.
+ * model takes. peer_backlog_bytes is what the peer's socket on this host
+ * (QEMU's, bound to 127.0.0.1:--peer) still held unread when the sending
+ * stopped (/proc/net/udp rx_queue, in bytes of receive buffer): a receiver
+ * that keeps up leaves a passing backlog, one that does not leaves one that
+ * grew over the whole run.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -381,6 +385,29 @@ static uint64_t udp_rcvbuf_errors(void)
 	return v[4];
 }
 
+/* Bytes queued unread on the UDP socket bound to 127.0.0.1:PORT, if any. */
+static uint64_t udp_rx_queue(int port)
+{
+	char line[512];
+	unsigned int laddr, lport, txq, rxq;
+	uint64_t queued = 0;
+	FILE *fp = fopen("/proc/net/udp", "r");
+
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp)) {
+		/* "sl: local rem st tx_queue:rx_queue ...", addresses as the
+		 * kernel prints them (127.0.0.1 is 0100007F here).
+		 */
+		if (sscanf(line, " %*u: %x:%x %*x:%*x %*x %x:%x", &laddr, &lport, &txq,
+			   &rxq) == 4 && laddr == htonl(INADDR_LOOPBACK) &&
+		    lport == (unsigned int)port)
+			queued += rxq;
+	}
+	fclose(fp);
+	return queued;
+}
+
 /*
  * A frame of this run: tagged, and stamped no earlier than the run began
  * (frames of an earlier run that come late, out of QEMU's socket buffer or
@@ -462,18 +489,19 @@ static double pct_us(const struct counts *c, double p)
 	return (double)c->rtt_ns[(size_t)(p * (double)(c->rtt_n - 1))] / 1000.0;
 }
 
-static void print_run(const struct counts *c, double send_s, uint64_t drops)
+static void print_run(const struct counts *c, double send_s, uint64_t drops,
+		      uint64_t backlog)
 {
 	qsort(c->rtt_ns, c->rtt_n, sizeof(uint64_t), cmp_u64);
 	printf("sent=%llu send_seconds=%.3f offered_pps=%.0f back=%llu back_bytes=%llu "
 	       "back_pps=%.0f other=%llu send_errors=%llu host_drops=%llu "
-	       "rtt_p50_us=%.1f rtt_p99_us=%.1f rtt_max_us=%.1f\n",
+	       "peer_backlog_bytes=%llu rtt_p50_us=%.1f rtt_p99_us=%.1f rtt_max_us=%.1f\n",
 	       (unsigned long long)c->sent, send_s,
 	       send_s > 0 ? (double)c->sent / send_s : 0, (unsigned long long)c->back,
 	       (unsigned long long)c->back_bytes,
 	       send_s > 0 ? (double)c->back / send_s : 0, (unsigned long long)c->other,
 	       (unsigned long long)c->send_errors, (unsigned long long)drops,
-	       pct_us(c, 0.5), pct_us(c, 0.99), pct_us(c, 1.0));
+	       (unsigned long long)backlog, pct_us(c, 0.5), pct_us(c, 0.99), pct_us(c, 1.0));
 }
 
 /* How many frames are due by time t: all of them unpaced, else rate * t. */
@@ -496,7 +524,7 @@ static int cmd_run(const struct opts *o)
 	struct iovec iov[MAX_BATCH];
 	struct counts c = { .rtt_ns = calloc(MAX_RTT_SAMPLES, sizeof(uint64_t)) };
 	size_t nframes = 1;
-	uint64_t drops0 = udp_rcvbuf_errors(), start, end, limit, last = 0;
+	uint64_t drops0 = udp_rcvbuf_errors(), start, end, limit, last = 0, backlog;
 	int fd = open_link(o);
 
 	if (!c.rtt_ns)
@@ -544,12 +572,13 @@ static int cmd_run(const struct opts *o)
 		c.sent += (uint64_t)done;
 	}
 	last = now_ns();
+	backlog = udp_rx_queue(o->peer_port);
 	for (uint64_t stop = last + (uint64_t)o->linger_ms * 1000000ULL; now_ns() < stop;) {
 		drain(fd, o, start, &c);
 		wait_readable(fd, stop);
 	}
 	drain(fd, o, start, &c);
-	print_run(&c, (double)(last - start) / 1e9, udp_rcvbuf_errors() - drops0);
+	print_run(&c, (double)(last - start) / 1e9, udp_rcvbuf_errors() - drops0, backlog);
 	free(c.rtt_ns);
 	close(fd);
 	return 0;
