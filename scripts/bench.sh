@@ -51,16 +51,15 @@ for p in $(seq "$port" $((port + 3))); do
 done
 
 # QEMU reads each host link through a UDP socket whose receive buffer is the
-# host's default (net.core.rmem_default, 208 KiB here: fewer than 300 small
-# frames), so in section 1, at the device model's own ceiling, a
-# millisecond's delay of QEMU's main loop loses frames the device model
-# otherwise takes: a loss of the bed, not of the NIC or the DUT. Section 1's
-# QEMU gets 8 MiB (its sockets are made as it starts). Not the others: where
-# the DUT is what runs out (section 2), a large buffer would hold a backlog
-# that a window's loss count cannot see (hostd.py waits for QEMU to read
-# every frame before it replies, so frames are never counted in the wrong
-# window, but a backlog of 10,000 frames would pass for a higher loss-free
-# rate). The host's value is put back after.
+# host's default (net.core.rmem_default, 208 KiB here: about 256 small
+# frames), so a few milliseconds' delay of QEMU's main loop (section 1, at
+# the device model's own ceiling) or of the capped vCPU (section 2: it runs
+# 0.2 ms in every 2) loses frames the DUT would have worked off: a loss of
+# the bed, not of the NIC or the DUT. Sections 1 and 2 get 8 MiB (QEMU makes
+# its sockets as it starts). What a large buffer could hide, a DUT slower
+# than the rate whose backlog hostd.py waits for and the guest then counts,
+# t_bench_host.sh's loss_free refuses: the backlog when the sending stopped
+# must fit the default buffer. The host's value is put back after.
 rmem=$(sysctl -n net.core.rmem_default)
 trap 'sysctl -qw net.core.rmem_default="$rmem"' EXIT
 
@@ -88,11 +87,12 @@ echo "== bench on $rel: drivers $drivers, $rounds rounds per section (iperf3: ${
 echo "== 1. the ceiling and the DUT's cost per frame (one vCPU, load from the host)"
 sysctl -qw net.core.rmem_default=8388608
 vm ceiling bench_host "$rounds" $((rounds * 900 + 300)) --smp 1 --ports 2 --host-link "$port" \
-	--env BENCH_PHASE=ceiling --env "BENCH_SECONDS=$secs"
-sysctl -qw net.core.rmem_default="$rmem"
+	--env BENCH_PHASE=ceiling --env "BENCH_SECONDS=$secs" --env "BENCH_BACKLOG_MAX=$rmem"
 echo "== 2. DUT-bound (the vCPU capped at $vcpu_pct % of a host CPU): the highest loss-free rates"
 vm bound bench_host "$rounds" $((rounds * 1500 + 300)) --smp 1 --ports 2 --host-link "$port" \
-	--env BENCH_PHASE=bound --env "BENCH_VCPU_PCT=$vcpu_pct" --env "BENCH_SECONDS=$secs"
+	--env BENCH_PHASE=bound --env "BENCH_VCPU_PCT=$vcpu_pct" --env "BENCH_SECONDS=$secs" \
+	--env "BENCH_BACKLOG_MAX=$rmem"
+sysctl -qw net.core.rmem_default="$rmem"
 echo "== 3. iperf3 (two vCPUs, the virtio-net peer)"
 iperf_rounds=${BENCH_IPERF_ROUNDS:-8}
 vm iperf bench "$iperf_rounds" $((iperf_rounds * 300 + 300)) \
