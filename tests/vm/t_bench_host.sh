@@ -234,8 +234,9 @@ ceiling_arm() {
 bound_arm() {
 	idle_fraction || return 1
 	window "$cost_pps" || return 1
-	_c=$(cost_ns)
-	bench "$1" cost_ns "$_c"
+	# (window() has its own _c: the cost is kept in _cost.)
+	_cost=$(cost_ns)
+	bench "$1" cost_ns "$_cost"
 	# Capacity: unpaced, what the capped DUT delivered per second of its
 	# work. It works through the sending and then through the backlog
 	# QEMU's socket held, which the guest's counts include: that is
@@ -250,7 +251,7 @@ bound_arm() {
 		_work=$(calc "$w_send_ns / 1e9 + $(kv drain_s "$w_reply")" 3)
 	fi
 	bench "$1" capacity_pps "$(calc "$w_delivered / $_work" 0)"
-	_lo=0 _hi=0 _n=0 _r=$(calc "$_c > 0 ? 0.8e9 / $_c : 1000" 0)
+	_lo=0 _hi=0 _n=0 _r=$(calc "$_cost > 0 ? 0.8e9 / $_cost : 1000" 0)
 	while { [ "$_lo" = 0 ] || [ "$_hi" = 0 ]; } && [ "$_n" -lt 8 ] &&
 		[ "$_r" -ge 100 ] && [ "$_r" -lt 2000000 ]; do
 		window "$_r" || return 1
