@@ -101,6 +101,11 @@ def pin_threads():
             pass
 
 
+def vcpu_threads():
+    """QEMU's TCG vCPU thread ids."""
+    return [tid for tid, kind in qemu_tasks() if kind == "vcpu"]
+
+
 class VcpuCap:
     """The DUT's CPU made the scarce resource: QEMU's vCPU thread under
     SCHED_DEADLINE with a runtime of PCT % of a 2 ms period. The kernel
@@ -136,7 +141,7 @@ class VcpuCap:
     def cap(cls, pct):
         if not 0 < pct <= 100:
             raise ValueError(f"throttle: PCT is in (0, 100], not {pct}")
-        tids = [tid for tid, kind in qemu_tasks() if kind == "vcpu"]
+        tids = vcpu_threads()
         if not tids:
             raise OSError("throttle: QEMU has no vCPU thread")
         for tid in tids:
@@ -146,7 +151,7 @@ class VcpuCap:
 
     @classmethod
     def lift(cls):
-        for tid in [tid for tid, kind in qemu_tasks() if kind == "vcpu"]:
+        for tid in vcpu_threads():
             cls.setattr(tid, cls.SCHED_OTHER)
         pin_threads()
         return "ok unthrottle"

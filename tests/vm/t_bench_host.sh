@@ -142,12 +142,12 @@ window() {
 	if [ "$count_how" = link1 ]; then
 		host start l1 count --link 1 --seconds $((secs + 3)) >/dev/null || return 1
 	fi
-	_c=$(clock)
-	_t0=${_c% *} _b0=${_c#* }
+	_wclk=$(clock)
+	_t0=${_wclk% *} _b0=${_wclk#* }
 	# shellcheck disable=SC2086 # $gen is words
 	w_reply=$(host run --rate "$_rate" --seconds "$secs" $gen "$@") || return 1
-	_c=$(clock)
-	w_wall_ns=$((${_c% *} - _t0)) w_busy_ns=$((${_c#* } - _b0))
+	_wclk=$(clock)
+	w_wall_ns=$((${_wclk% *} - _t0)) w_busy_ns=$((${_wclk#* } - _b0))
 	# After the clock: the reads that settle takes are not the DUT's work;
 	# what is left in the ring then (at most 256 frames) is.
 	case "$count_how" in drop | stack) settle ;; esac
@@ -171,9 +171,8 @@ cost_ns() { calc "$w_delivered ? ($w_busy_ns - $idle_frac * $w_wall_ns) / $w_del
 # was sent was delivered) and the DUT kept up: when the sending stopped,
 # QEMU's link socket held no more than $backlog_max bytes unread (the
 # host's default receive buffer, which bench.sh passes: about 256 small
-# frames). The link sockets
-# have large buffers (scripts/bench.sh), so that a burst the DUT works off
-# is not a loss; a DUT slower than the rate leaves a backlog that grew over
+# frames). The link sockets have large buffers (scripts/bench.sh), so that
+# a burst the DUT works off is not a loss; a DUT slower than the rate leaves a backlog that grew over
 # the whole window, and would pass the delivered count alone (hostd.py
 # waits for QEMU to read it all, and the guest works it off before it
 # counts).
@@ -234,7 +233,6 @@ ceiling_arm() {
 bound_arm() {
 	idle_fraction || return 1
 	window "$cost_pps" || return 1
-	# (window() has its own _c: the cost is kept in _cost.)
 	_cost=$(cost_ns)
 	bench "$1" cost_ns "$_cost"
 	# Capacity: unpaced, what the capped DUT delivered per second of its
