@@ -33,14 +33,18 @@ enum e1k_mac_type {
 #define E1K_DESC_ALIGN	8	/* RDLEN/TDLEN: multiples of 128 bytes */
 
 /* Receive buffers: one page each, the frame DMA'd after XDP's headroom,
- * RCTL's 2048-byte buffer size; skb_shared_info fits behind it.
+ * RCTL's 2048-byte buffer size; skb_shared_info fits behind it. A frame
+ * longer than one buffer spans several descriptors: the first page is the
+ * head of its xdp_buff, the others are frags listed in the head's
+ * skb_shared_info.
  */
 #define E1K_RX_HEADROOM	XDP_PACKET_HEADROOM
 #define E1K_RX_BUFSZ	2048
 #define E1K_MAX_FRAME	(9000 + ETH_HLEN + VLAN_HLEN)	/* largest MTU 9000 */
-/* A frame for XDP must fit one buffer, even double-tagged, with the FCS
- * the NIC leaves in it (see e1k_configure_rx): 2048 - 14 - 8 - 4. A
- * literal, so that messages can quote it.
+/* A frame for a program without xdp.frags support must fit one buffer,
+ * even double-tagged, with the FCS the NIC leaves in it (see
+ * e1k_configure_rx): 2048 - 14 - 8 - 4. A literal, so that messages can
+ * quote it.
  */
 #define E1K_XDP_MAX_MTU	2022
 #define E1K_RX_REFILL_BATCH 16	/* one RDT write per this many buffers */
@@ -58,6 +62,7 @@ enum e1k_tx_type {
 	E1K_TX_SKB_FRAG,	/* later pieces of an skb: unmap only */
 	E1K_TX_XDP_TX,		/* our own rx page: back to the page pool */
 	E1K_TX_XDP_FRAME,	/* from ndo_xdp_xmit: unmap, return the frame */
+	E1K_TX_XDP_FRAME_FRAG,	/* its later buffers (frags): unmap only */
 	E1K_TX_CTX,		/* a context descriptor: nothing to free */
 };
 
@@ -107,8 +112,10 @@ struct e1k_rx_ring {
 	struct e1k_rx_buffer *buf;
 	struct page_pool *pool;
 	struct xdp_rxq_info xdp_rxq;
-	/* A frame spanning descriptors (jumbo) while it is being put together. */
-	struct sk_buff *skb;
+	/* A frame spanning descriptors while it is being put together (it
+	 * may end in a later poll); .data is NULL between frames.
+	 */
+	struct xdp_buff xdp;
 	/* Dropping the rest of a frame, up to its EOP descriptor. */
 	bool discard;
 };
@@ -128,7 +135,7 @@ struct e1k_napi_counters {	/* the NAPI poll (and open, with NAPI off) */
 	u64 rx_csum_good;
 	u64 rx_csum_err;
 	u64 rx_frame_errors;
-	u64 rx_multi_desc_dropped; /* spanning frames while a program runs */
+	u64 rx_multi_desc_dropped; /* spanning frames, program without frags */
 	u64 tx_packets;
 	u64 tx_bytes;
 	u64 tx_wake_queue;
@@ -197,7 +204,8 @@ enum e1k_fault {
 	E1K_FAULT_PAGE_REFILL,
 	E1K_FAULT_SKB_BUILD,
 	E1K_FAULT_RESET,
-	E1K_FAULT_XDP_XMIT_MAP,
+	E1K_FAULT_XDP_XMIT_MAP,		/* an ndo_xdp_xmit frame's head */
+	E1K_FAULT_XDP_XMIT_FRAG_MAP,	/* and each of its frags */
 	E1K_FAULT_NUM
 };
 
@@ -310,6 +318,8 @@ int e1k_phy_write(struct e1k_adapter *a, u32 reg, u16 val);
 int e1k_phy_restart_aneg(struct e1k_adapter *a);
 
 /* e1k_ring.c */
+void e1k_rx_put_frame(struct e1k_rx_ring *ring, struct xdp_buff *xdp,
+		      bool in_napi);
 int e1k_setup_tx_ring(struct e1k_adapter *a);
 int e1k_setup_rx_ring(struct e1k_adapter *a);
 void e1k_free_tx_ring(struct e1k_adapter *a);
@@ -338,8 +348,9 @@ void e1k_tx_bump_tail(struct e1k_adapter *a);
 #define E1K_XDP_TX		BIT(1)
 #define E1K_XDP_REDIR		BIT(2)
 int e1k_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
+bool e1k_xdp_mtu_ok(const struct bpf_prog *prog, unsigned int mtu);
 unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
-			 struct xdp_buff *xdp, struct page *page);
+			 struct xdp_buff *xdp);
 void e1k_xdp_finish(struct e1k_adapter *a, unsigned int status);
 int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		 u32 flags);

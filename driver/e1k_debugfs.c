@@ -8,7 +8,9 @@
  *   fail_*      fault injection in the style of netdevsim: writing N makes
  *               the next N attempts of that step fail as if the kernel or
  *               the device had refused (ring_alloc, page_refill, skb_build,
- *               reset, xdp_xmit_map); reading says how many are left
+ *               reset, xdp_xmit_map: the head of an ndo_xdp_xmit frame,
+ *               xdp_xmit_frag_map: one of its frags); reading says how
+ *               many are left
  *   reset       writing 1 runs the reset a tx timeout would
  *
  * Nothing here writes to the device or the rings: a knob only makes our
@@ -28,6 +30,7 @@ static const char * const e1k_tx_type_names[] = {
 	[E1K_TX_SKB_FRAG] = "frag",
 	[E1K_TX_XDP_TX] = "xdp_tx",
 	[E1K_TX_XDP_FRAME] = "xdp_frame",
+	[E1K_TX_XDP_FRAME_FRAG] = "xdp_frame_frag",
 	[E1K_TX_CTX] = "ctx",
 };
 
@@ -146,6 +149,7 @@ static const char * const e1k_fault_names[E1K_FAULT_NUM] = {
 	[E1K_FAULT_SKB_BUILD] = "fail_skb_build",
 	[E1K_FAULT_RESET] = "fail_reset",
 	[E1K_FAULT_XDP_XMIT_MAP] = "fail_xdp_xmit_map",
+	[E1K_FAULT_XDP_XMIT_FRAG_MAP] = "fail_xdp_xmit_frag_map",
 };
 
 void e1k_debugfs_add(struct e1k_adapter *a)

@@ -338,9 +338,10 @@ static int e1k_set_mac(struct net_device *netdev, void *p)
 static int e1k_change_mtu(struct net_device *netdev, int new_mtu)
 {
 	struct e1k_adapter *a = netdev_priv(netdev);
+	struct bpf_prog *prog = rtnl_dereference(a->xdp_prog);
 
-	if (new_mtu > E1K_XDP_MAX_MTU && rcu_access_pointer(a->xdp_prog)) {
-		netdev_err(netdev, "MTU %d too large while an XDP program is attached (at most %d)\n",
+	if (prog && !e1k_xdp_mtu_ok(prog, new_mtu)) {
+		netdev_err(netdev, "MTU %d too large while an XDP program without frags support is attached (at most %d)\n",
 			   new_mtu, E1K_XDP_MAX_MTU);
 		return -EINVAL;
 	}

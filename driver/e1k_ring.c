@@ -106,7 +106,12 @@ int e1k_alloc_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring,
 		ring->pool = NULL;
 		goto err_desc;
 	}
-	err = xdp_rxq_info_reg(&ring->xdp_rxq, a->netdev, 0, a->napi.napi_id);
+	/* frag_size: a frag's page is all its own (no skb_shared_info
+	 * behind it), so bpf_xdp_adjust_tail may grow the last frag to the
+	 * page's end.
+	 */
+	err = __xdp_rxq_info_reg(&ring->xdp_rxq, a->netdev, 0, a->napi.napi_id,
+				 PAGE_SIZE);
 	if (err)
 		goto err_pool;
 	err = xdp_rxq_info_reg_mem_model(&ring->xdp_rxq, MEM_TYPE_PAGE_POOL,
@@ -115,7 +120,7 @@ int e1k_alloc_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring,
 		goto err_rxq;
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
-	ring->skb = NULL;
+	ring->xdp.data = NULL;
 	ring->discard = false;
 	return 0;
 
@@ -195,7 +200,7 @@ void e1k_take_rx_ring(struct e1k_rx_ring *dst, struct e1k_rx_ring *src)
 	dst->xdp_rxq = src->xdp_rxq;
 	dst->next_to_use = 0;
 	dst->next_to_clean = 0;
-	dst->skb = NULL;
+	dst->xdp.data = NULL;
 	dst->discard = false;
 	src->desc = NULL;
 	src->buf = NULL;
@@ -257,8 +262,14 @@ void e1k_configure_rx(struct e1k_adapter *a)
 
 /* ------------------------------------------------------------- transmit */
 
+/*
+ * Release what a tx slot holds. Frames from ndo_xdp_xmit go into @bq, for
+ * one return per cleaning run, after every slot of theirs is unmapped
+ * (frags included: returning the frame frees their pages).
+ */
 static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
-				bool in_napi, int budget)
+				bool in_napi, int budget,
+				struct xdp_frame_bulk *bq)
 {
 	struct device *dev = &a->pdev->dev;
 
@@ -277,10 +288,14 @@ static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
 	case E1K_TX_XDP_FRAME:
 		/*
 		 * Another device's frame (ndo_xdp_xmit): never into its pool's
-		 * lockless cache, which only that device's NAPI may touch.
+		 * lockless cache, which only that device's NAPI may touch
+		 * (the bulk return does not use it).
 		 */
 		dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
-		xdp_return_frame(b->xdpf);
+		xdp_return_frame_bulk(b->xdpf, bq);
+		break;
+	case E1K_TX_XDP_FRAME_FRAG:
+		dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
 		break;
 	case E1K_TX_NONE:
 	case E1K_TX_CTX:
@@ -296,14 +311,19 @@ static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
 void e1k_clean_tx_buffers(struct e1k_adapter *a)
 {
 	struct e1k_tx_ring *ring = &a->tx_ring;
+	struct xdp_frame_bulk bq;
 	unsigned int i;
 
 	if (!ring->buf)
 		return;
+	xdp_frame_bulk_init(&bq);
+	rcu_read_lock();	/* the bulk return's memory model lookup */
 	for (i = 0; i < ring->count; i++) {
-		e1k_unmap_tx_buffer(a, &ring->buf[i], false, 0);
+		e1k_unmap_tx_buffer(a, &ring->buf[i], false, 0, &bq);
 		ring->buf[i].first = false;
 	}
+	xdp_flush_frame_bulk(&bq);
+	rcu_read_unlock();
 	memset(ring->desc, 0, ring->size);
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
@@ -321,8 +341,11 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 	struct net_device *netdev = a->netdev;
 	unsigned int ntc = ring->next_to_clean;
 	unsigned int pkts = 0, bytes = 0, bql_pkts = 0, bql_bytes = 0;
+	struct xdp_frame_bulk bq;
 	int done = 0;
 
+	xdp_frame_bulk_init(&bq);
+	rcu_read_lock();	/* the bulk return's memory model lookup */
 	while (done < ring->count) {
 		struct e1k_tx_buffer *first = &ring->buf[ntc];
 		unsigned int eop, i;
@@ -348,7 +371,7 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 		for (i = ntc;; i = (i + 1) % ring->count) {
 			struct e1k_tx_buffer *b = &ring->buf[i];
 
-			e1k_unmap_tx_buffer(a, b, true, budget);
+			e1k_unmap_tx_buffer(a, b, true, budget, &bq);
 			b->first = false;
 			ring->desc[i].status = 0;
 			done++;
@@ -357,6 +380,8 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 		}
 		ntc = (eop + 1) % ring->count;
 	}
+	xdp_flush_frame_bulk(&bq);
+	rcu_read_unlock();
 	ring->next_to_clean = ntc;
 
 	if (pkts) {
@@ -677,6 +702,27 @@ void e1k_alloc_rx_buffers(struct e1k_adapter *a, unsigned int count)
 	e1k_wr_fast(a, E1K_RDT, i);
 }
 
+/*
+ * Return every page of a frame (head and frags) to the pool. In the NAPI
+ * poll, straight into its lockless cache.
+ */
+void e1k_rx_put_frame(struct e1k_rx_ring *ring, struct xdp_buff *xdp,
+		      bool in_napi)
+{
+	if (unlikely(xdp_buff_has_frags(xdp))) {
+		struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
+		unsigned int i;
+
+		for (i = 0; i < sinfo->nr_frags; i++)
+			page_pool_put_full_page(ring->pool,
+						skb_frag_page(&sinfo->frags[i]),
+						in_napi);
+	}
+	page_pool_put_full_page(ring->pool, virt_to_page(xdp->data_hard_start),
+				in_napi);
+	xdp->data = NULL;
+}
+
 void e1k_clean_rx_buffers(struct e1k_adapter *a)
 {
 	struct e1k_rx_ring *ring = &a->rx_ring;
@@ -684,10 +730,8 @@ void e1k_clean_rx_buffers(struct e1k_adapter *a)
 
 	if (!ring->buf)
 		return;
-	if (ring->skb) {
-		dev_kfree_skb(ring->skb);
-		ring->skb = NULL;
-	}
+	if (ring->xdp.data)
+		e1k_rx_put_frame(ring, &ring->xdp, false);
 	for (i = 0; i < ring->count; i++) {
 		struct e1k_rx_buffer *b = &ring->buf[i];
 
@@ -718,14 +762,24 @@ static void e1k_rx_checksum(struct e1k_adapter *a, u8 status, u8 errors,
 	}
 }
 
+/* An skb around the frame's pages, frags included: no copy. */
 static struct sk_buff *e1k_build_skb(struct e1k_adapter *a, struct xdp_buff *xdp)
 {
 	unsigned int metasize = xdp->data - xdp->data_meta;
+	struct skb_shared_info *sinfo = xdp_get_shared_info_from_buff(xdp);
+	unsigned int nr_frags = 0, frags_size = 0;
 	struct sk_buff *skb;
 
 	if (e1k_fault(a, E1K_FAULT_SKB_BUILD))
 		return NULL;
-	skb = napi_build_skb(xdp->data_hard_start, PAGE_SIZE);
+	/* Read first: building the skb clears the head of its shared info,
+	 * which is the xdp_buff's (the frag list behind it stays).
+	 */
+	if (unlikely(xdp_buff_has_frags(xdp))) {
+		nr_frags = sinfo->nr_frags;
+		frags_size = sinfo->xdp_frags_size;
+	}
+	skb = napi_build_skb(xdp->data_hard_start, xdp->frame_sz);
 	if (unlikely(!skb))
 		return NULL;
 	/* Whatever the program did to the head, tail or metadata. */
@@ -733,6 +787,11 @@ static struct sk_buff *e1k_build_skb(struct e1k_adapter *a, struct xdp_buff *xdp
 	__skb_put(skb, xdp->data_end - xdp->data);
 	if (metasize)
 		skb_metadata_set(skb, metasize);
+	if (unlikely(nr_frags))
+		xdp_update_skb_shared_info(skb, nr_frags, frags_size,
+					   nr_frags * xdp->frame_sz,
+					   xdp_buff_is_frag_pfmemalloc(xdp));
+	/* Head and frags go back to the pool when the skb is freed. */
 	skb_mark_for_recycle(skb);
 	return skb;
 }
@@ -755,28 +814,169 @@ static void e1k_xdp_restore_vlan(struct xdp_buff *xdp, u16 tci)
 	xdp->data_meta = data;
 }
 
+/*
+ * One more buffer of the frame being put together: the head of a new
+ * frame, or a frag of the one in progress. False when the frame would
+ * have more frags than an skb can hold: longer than any frame the MAC
+ * takes (16 KiB with RCTL.LPE), so a device that lost EOP.
+ */
+static bool e1k_rx_add_buffer(struct e1k_rx_ring *ring, struct page *page,
+			      unsigned int len)
+{
+	struct xdp_buff *xdp = &ring->xdp;
+	struct skb_shared_info *sinfo;
+
+	if (!xdp->data) {
+		xdp_init_buff(xdp, PAGE_SIZE, &ring->xdp_rxq);
+		xdp_prepare_buff(xdp, page_address(page), E1K_RX_HEADROOM, len,
+				 true);
+		return true;
+	}
+	sinfo = xdp_get_shared_info_from_buff(xdp);
+	if (!xdp_buff_has_frags(xdp)) {
+		sinfo->nr_frags = 0;
+		sinfo->xdp_frags_size = 0;
+		xdp_buff_set_frags_flag(xdp);
+	} else if (unlikely(sinfo->nr_frags >= MAX_SKB_FRAGS)) {
+		return false;
+	}
+	__skb_fill_page_desc_noacc(sinfo, sinfo->nr_frags++, page,
+				   E1K_RX_HEADROOM, len);
+	sinfo->xdp_frags_size += len;
+	if (page_is_pfmemalloc(page))
+		xdp_buff_set_frag_pfmemalloc(xdp);
+	return true;
+}
+
+/*
+ * Take @n bytes off the frame's end: the part of the FCS that was in the
+ * buffer before the last one. Buffers before the last are full (2048
+ * bytes), so a shorter one is the device's fault: false, a frame error.
+ */
+static bool e1k_rx_trim_tail(struct xdp_buff *xdp, unsigned int n)
+{
+	struct skb_shared_info *sinfo;
+	skb_frag_t *last;
+
+	if (!xdp_buff_has_frags(xdp)) {
+		if (xdp->data_end - xdp->data <= n)
+			return false;
+		xdp->data_end -= n;
+		return true;
+	}
+	sinfo = xdp_get_shared_info_from_buff(xdp);
+	last = &sinfo->frags[sinfo->nr_frags - 1];
+	if (skb_frag_size(last) <= n)
+		return false;
+	skb_frag_size_sub(last, n);
+	sinfo->xdp_frags_size -= n;
+	return true;
+}
+
+/* What one rx poll did, for the counters and the flushes at its end. */
+struct e1k_rx_poll {
+	int done;		/* frames received */
+	unsigned int bytes;
+	unsigned int xdp_status;	/* E1K_XDP_* verdicts seen */
+};
+
+/*
+ * A whole frame: run the program, if any, then build the skb for the
+ * stack. @status, @errors and @tci are those of its EOP descriptor, which
+ * hold the frame's.
+ */
+static void e1k_rx_frame(struct e1k_adapter *a, struct bpf_prog *prog,
+			 struct e1k_rx_poll *poll, u8 status, u8 errors, u16 tci)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+	struct xdp_buff *xdp = &ring->xdp;
+	struct sk_buff *skb;
+
+	if (prog) {
+		unsigned int verdict, len;
+		void *data;
+
+		if (unlikely(xdp_buff_has_frags(xdp) &&
+			     !prog->aux->xdp_has_frags)) {
+			/* It sees one buffer: a frame spanning several is
+			 * not for it (possible below E1K_XDP_MAX_MTU too:
+			 * the MAC does not know our MTU).
+			 */
+			e1k_count(&a->napi_stats, rx_multi_desc_dropped, 1);
+			e1k_rx_put_frame(ring, xdp, true);
+			return;
+		}
+		if (status & E1K_RXD_STAT_VP) {
+			e1k_xdp_restore_vlan(xdp, tci);
+			status &= ~E1K_RXD_STAT_VP;
+		}
+		data = xdp->data;
+		len = xdp_get_buff_len(xdp);
+		verdict = e1k_run_xdp(a, prog, xdp);
+		if (verdict != E1K_XDP_PASS) {
+			/* The frame now belongs to the tx ring, to another
+			 * device, or is back in the pool.
+			 */
+			xdp->data = NULL;
+			poll->xdp_status |= verdict;
+			poll->bytes += len;
+			poll->done++;
+			return;
+		}
+		/* The device checked the frame it received; once the
+		 * program moved its start or end the stack checks.
+		 */
+		if (xdp->data != data || xdp_get_buff_len(xdp) != len)
+			status |= E1K_RXD_STAT_IXSM;
+	}
+	skb = e1k_build_skb(a, xdp);
+	if (unlikely(!skb)) {
+		e1k_count(&a->napi_stats, rx_skb_failed, 1);
+		e1k_rx_put_frame(ring, xdp, true);
+		return;
+	}
+	xdp->data = NULL;
+	e1k_rx_checksum(a, status, errors, skb);
+	if (status & E1K_RXD_STAT_VP)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), tci & VLAN_VID_MASK);
+	skb->protocol = eth_type_trans(skb, a->netdev);
+	poll->bytes += skb->len + ETH_HLEN;
+	napi_gro_receive(&a->napi, skb);
+	poll->done++;
+}
+
+/* A bad descriptor: its page, and the frame it belonged to, are dropped. */
+static void e1k_rx_frame_error(struct e1k_adapter *a, struct page *page,
+			       u8 status)
+{
+	struct e1k_rx_ring *ring = &a->rx_ring;
+
+	e1k_count(&a->napi_stats, rx_frame_errors, 1);
+	page_pool_recycle_direct(ring->pool, page);
+	if (ring->xdp.data)
+		e1k_rx_put_frame(ring, &ring->xdp, true);
+	/* The rest of the frame, if any, up to its EOP. */
+	ring->discard = !(status & E1K_RXD_STAT_EOP);
+}
+
 /* Receive up to budget frames; *xdp_tx says whether XDP_TX sent any. */
 int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 {
 	struct e1k_rx_ring *ring = &a->rx_ring;
 	struct device *dev = &a->pdev->dev;
 	unsigned int ntc = ring->next_to_clean;
-	unsigned int xdp_status = 0, bytes = 0;
+	struct e1k_rx_poll poll = {};
 	struct bpf_prog *prog;
-	struct xdp_buff xdp;
-	int done = 0;
 
 	/* NAPI runs with BH off: an RCU read side for the program. */
 	prog = rcu_dereference_bh(a->xdp_prog);
-	xdp_init_buff(&xdp, PAGE_SIZE, &ring->xdp_rxq);
 
-	while (done < budget) {
+	while (poll.done < budget) {
 		struct e1k_rx_desc *desc = &ring->desc[ntc];
 		struct e1k_rx_buffer *b = &ring->buf[ntc];
-		struct page *page;
-		struct sk_buff *skb;
 		u8 status = READ_ONCE(desc->status), errors;
-		unsigned int len;
+		unsigned int len, fcs_before = 0;
+		struct page *page;
 
 		if (!(status & E1K_RXD_STAT_DD))
 			break;
@@ -801,47 +1001,8 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 		 */
 		if (unlikely((errors & E1K_RXD_ERR_FRAME) || !len ||
 			     len > E1K_RX_BUFSZ)) {
-			e1k_count(&a->napi_stats, rx_frame_errors, 1);
-			page_pool_recycle_direct(ring->pool, page);
-			if (ring->skb) {
-				dev_kfree_skb(ring->skb);
-				ring->skb = NULL;
-			}
-			ring->discard = !(status & E1K_RXD_STAT_EOP);
+			e1k_rx_frame_error(a, page, status);
 			continue;
-		}
-		dma_sync_single_range_for_cpu(dev, page_pool_get_dma_addr(page),
-					      E1K_RX_HEADROOM, len,
-					      page_pool_get_dma_dir(ring->pool));
-
-		/* The rest of a frame that spans descriptors. */
-		if (ring->skb) {
-			if (unlikely(skb_shinfo(ring->skb)->nr_frags >= MAX_SKB_FRAGS)) {
-				/* Longer than any frame we let in: a device
-				 * that lost EOP. Drop it to its end.
-				 */
-				e1k_count(&a->napi_stats, rx_frame_errors, 1);
-				page_pool_recycle_direct(ring->pool, page);
-				dev_kfree_skb(ring->skb);
-				ring->skb = NULL;
-				ring->discard = !(status & E1K_RXD_STAT_EOP);
-				continue;
-			}
-			skb_add_rx_frag(ring->skb, skb_shinfo(ring->skb)->nr_frags,
-					page, E1K_RX_HEADROOM, len, PAGE_SIZE);
-			if (!(status & E1K_RXD_STAT_EOP))
-				continue;
-			skb = ring->skb;
-			ring->skb = NULL;
-			/* Whole now: its FCS may straddle the last two
-			 * buffers, so it comes off the skb's end.
-			 */
-			if (unlikely(pskb_trim(skb, skb->len - ETH_FCS_LEN))) {
-				e1k_count(&a->napi_stats, rx_frame_errors, 1);
-				dev_kfree_skb(skb);
-				continue;
-			}
-			goto deliver;
 		}
 		if (unlikely(ring->discard)) {
 			page_pool_recycle_direct(ring->pool, page);
@@ -849,89 +1010,53 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 				ring->discard = false;
 			continue;
 		}
-		/* A frame in this one buffer: its FCS (see e1k_configure_rx)
-		 * is not for XDP or the stack. A runt cannot get here (the
-		 * MAC drops frames under 64 bytes, RCTL.SBP being clear).
+		dma_sync_single_range_for_cpu(dev, page_pool_get_dma_addr(page),
+					      E1K_RX_HEADROOM, len,
+					      page_pool_get_dma_dir(ring->pool));
+		/*
+		 * The FCS (see e1k_configure_rx) ends the frame and is not
+		 * for XDP or the stack. With several buffers it may straddle
+		 * the last two: what of it the last one lacks comes off the
+		 * one before (fcs_before), and a last buffer of FCS only
+		 * goes back to the pool. A runt cannot get here (the MAC
+		 * drops frames under 64 bytes, RCTL.SBP being clear).
 		 */
 		if (status & E1K_RXD_STAT_EOP) {
-			if (unlikely(len <= ETH_FCS_LEN)) {
-				e1k_count(&a->napi_stats, rx_frame_errors, 1);
-				page_pool_recycle_direct(ring->pool, page);
-				continue;
-			}
-			len -= ETH_FCS_LEN;
+			unsigned int fcs_here = min_t(unsigned int, len, ETH_FCS_LEN);
+
+			fcs_before = ETH_FCS_LEN - fcs_here;
+			len -= fcs_here;
 		}
-		if (unlikely(prog && !(status & E1K_RXD_STAT_EOP))) {
-			/* A program sees one buffer: a frame spanning several
-			 * is dropped whole, up to and including its EOP.
-			 */
-			e1k_count(&a->napi_stats, rx_multi_desc_dropped, 1);
+		if (!len && ring->xdp.data) {
 			page_pool_recycle_direct(ring->pool, page);
-			ring->discard = true;
+		} else if (unlikely(!len || !e1k_rx_add_buffer(ring, page, len))) {
+			e1k_rx_frame_error(a, page, status);
 			continue;
 		}
-
-		xdp_prepare_buff(&xdp, page_address(page), E1K_RX_HEADROOM, len, true);
-		if (prog) {
-			unsigned int verdict;
-			void *data, *data_end;
-
-			if (status & E1K_RXD_STAT_VP) {
-				e1k_xdp_restore_vlan(&xdp, le16_to_cpu(desc->special));
-				status &= ~E1K_RXD_STAT_VP;
-			}
-			data = xdp.data;
-			data_end = xdp.data_end;
-			verdict = e1k_run_xdp(a, prog, &xdp, page);
-
-			if (verdict != E1K_XDP_PASS) {
-				xdp_status |= verdict;
-				bytes += len;
-				done++;
-				continue;
-			}
-			/* The device checked the frame it received; once the
-			 * program moved its start or end the stack checks.
-			 */
-			if (xdp.data != data || xdp.data_end != data_end)
-				status |= E1K_RXD_STAT_IXSM;
-		}
-		skb = e1k_build_skb(a, &xdp);
-		if (unlikely(!skb)) {
-			/* The frame is lost: the rest of it, up to its EOP, too. */
-			e1k_count(&a->napi_stats, rx_skb_failed, 1);
-			page_pool_recycle_direct(ring->pool, page);
-			ring->discard = !(status & E1K_RXD_STAT_EOP);
+		if (!(status & E1K_RXD_STAT_EOP))
+			continue;
+		if (unlikely(fcs_before && !e1k_rx_trim_tail(&ring->xdp, fcs_before))) {
+			e1k_count(&a->napi_stats, rx_frame_errors, 1);
+			e1k_rx_put_frame(ring, &ring->xdp, true);
 			continue;
 		}
-		if (!(status & E1K_RXD_STAT_EOP)) {
-			ring->skb = skb;
-			continue;
-		}
-deliver:
-		e1k_rx_checksum(a, status, errors, skb);
-		if (status & E1K_RXD_STAT_VP)
-			__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
-					       le16_to_cpu(desc->special) & VLAN_VID_MASK);
-		skb->protocol = eth_type_trans(skb, a->netdev);
-		bytes += skb->len + ETH_HLEN;
-		napi_gro_receive(&a->napi, skb);
-		done++;
+		e1k_rx_frame(a, prog, &poll, status, errors,
+			     le16_to_cpu(desc->special));
 	}
 	ring->next_to_clean = ntc;
 
-	if (xdp_status)
-		e1k_xdp_finish(a, xdp_status);
-	*xdp_tx = xdp_status & E1K_XDP_TX;
+	if (poll.xdp_status)
+		e1k_xdp_finish(a, poll.xdp_status);
+	*xdp_tx = poll.xdp_status & E1K_XDP_TX;
 
 	u64_stats_update_begin(&a->napi_stats.syncp);
-	a->napi_stats.c.rx_packets += done;
-	a->napi_stats.c.rx_bytes += bytes;
+	a->napi_stats.c.rx_packets += poll.done;
+	a->napi_stats.c.rx_bytes += poll.bytes;
 	u64_stats_update_end(&a->napi_stats.syncp);
 
 	/* Refill in batches: one RDT write for many buffers. */
 	if (e1k_desc_unused(ring->next_to_use, ntc, ring->count) >= E1K_RX_REFILL_BATCH)
 		e1k_alloc_rx_buffers(a, e1k_desc_unused(ring->next_to_use, ntc,
 							ring->count));
-	return done;
+	return poll.done;
 }

@@ -13,20 +13,36 @@
 
 #include "e1k.h"
 
-/* Queue one buffer on the tx ring; the caller holds the tx queue lock and
- * bumps the tail later. Returns false when the ring is full.
+/*
+ * Queueing an XDP frame on the tx ring, one descriptor per buffer (head,
+ * then each frag), under the tx queue lock; the caller bumps the tail
+ * later. Room first, then e1k_xdp_put per buffer, then e1k_xdp_publish.
+ * Only the last descriptor has EOP and RS: its DD says the frame is sent.
  */
-static bool e1k_xdp_queue(struct e1k_adapter *a, dma_addr_t dma, u32 len,
-			  enum e1k_tx_type type, void *owner)
+static unsigned int e1k_xdp_nr_bufs(struct skb_shared_info *sinfo)
 {
-	struct e1k_tx_ring *ring = &a->tx_ring;
-	unsigned int i = ring->next_to_use;
+	return 1 + (sinfo ? sinfo->nr_frags : 0);
+}
+
+/* Room for @n descriptors, keeping a full skb's worth for the stack. */
+static bool e1k_xdp_room(struct e1k_tx_ring *ring, unsigned int n)
+{
+	return e1k_desc_unused(ring->next_to_use, ring->next_to_clean,
+			       ring->count) >= E1K_TX_WAKE_THRESHOLD + n;
+}
+
+/* Buffer @k of @n, in the slot k places after next_to_use. */
+static void e1k_xdp_put(struct e1k_tx_ring *ring, unsigned int k,
+			unsigned int n, enum e1k_tx_type type, void *owner,
+			dma_addr_t dma, u32 len)
+{
+	unsigned int i = (ring->next_to_use + k) % ring->count;
 	struct e1k_tx_buffer *b = &ring->buf[i];
 	struct e1k_tx_desc *d = &ring->desc[i];
+	u32 cmd = E1K_TXD_CMD_DEXT | E1K_TXD_DTYP_D | E1K_TXD_CMD_IFCS;
 
-	/* Keep room for one full skb so the stack is not starved. */
-	if (e1k_desc_unused(i, ring->next_to_clean, ring->count) <= E1K_TX_WAKE_THRESHOLD)
-		return false;
+	if (k == n - 1)
+		cmd |= E1K_TXD_CMD_EOP | E1K_TXD_CMD_RS;
 	b->type = type;
 	if (type == E1K_TX_XDP_TX)
 		b->page = owner;
@@ -34,45 +50,70 @@ static bool e1k_xdp_queue(struct e1k_adapter *a, dma_addr_t dma, u32 len,
 		b->xdpf = owner;
 	b->dma = dma;
 	b->len = len;
-	b->eop = i;
-	b->segs = 1;
-	b->bytes = len;
 	d->addr = cpu_to_le64(dma);
-	d->cmd_and_length = cpu_to_le32(E1K_TXD_CMD_DEXT | E1K_TXD_DTYP_D |
-					E1K_TXD_CMD_IFCS | E1K_TXD_CMD_EOP |
-					E1K_TXD_CMD_RS | len);
+	d->cmd_and_length = cpu_to_le32(cmd | len);
 	d->status = 0;
 	d->popts = 0;
 	d->special = 0;
-	smp_wmb();	/* the slot before the cleaner may look at it */
+}
+
+/* The @n buffers put are one frame of @bytes: the cleaner may take it. */
+static void e1k_xdp_publish(struct e1k_tx_ring *ring, unsigned int n, u32 bytes)
+{
+	unsigned int first = ring->next_to_use;
+	struct e1k_tx_buffer *b = &ring->buf[first];
+
+	b->eop = (first + n - 1) % ring->count;
+	b->segs = 1;
+	b->bytes = bytes;
+	smp_wmb();	/* the slots before the cleaner may look at them */
 	WRITE_ONCE(b->first, true);
-	ring->next_to_use = (i + 1) % ring->count;
+	ring->next_to_use = (b->eop + 1) % ring->count;
+}
+
+/* XDP_TX: send the rx pages themselves (head and frags) back out. */
+static bool e1k_xdp_tx(struct e1k_adapter *a, struct xdp_buff *xdp)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(a->netdev, 0);
+	struct skb_shared_info *sinfo = NULL;
+	struct e1k_tx_ring *ring = &a->tx_ring;
+	struct device *dev = &a->pdev->dev;
+	struct page *page = virt_to_page(xdp->data_hard_start);
+	u32 len = xdp->data_end - xdp->data;
+	unsigned int k, n;
+	dma_addr_t dma;
+
+	if (unlikely(xdp_buff_has_frags(xdp)))
+		sinfo = xdp_get_shared_info_from_buff(xdp);
+	n = e1k_xdp_nr_bufs(sinfo);
+
+	__netif_tx_lock(txq, smp_processor_id());
+	if (unlikely(!e1k_xdp_room(ring, n))) {
+		__netif_tx_unlock(txq);
+		return false;
+	}
+	dma = page_pool_get_dma_addr(page) + (xdp->data - xdp->data_hard_start);
+	dma_sync_single_for_device(dev, dma, len, DMA_BIDIRECTIONAL);
+	e1k_xdp_put(ring, 0, n, E1K_TX_XDP_TX, page, dma, len);
+	for (k = 1; k < n; k++) {
+		skb_frag_t *frag = &sinfo->frags[k - 1];
+
+		page = skb_frag_page(frag);
+		dma = page_pool_get_dma_addr(page) + skb_frag_off(frag);
+		dma_sync_single_for_device(dev, dma, skb_frag_size(frag),
+					   DMA_BIDIRECTIONAL);
+		e1k_xdp_put(ring, k, n, E1K_TX_XDP_TX, page, dma,
+			    skb_frag_size(frag));
+	}
+	e1k_xdp_publish(ring, n, xdp_get_buff_len(xdp));
+	/* XDP traffic on the ring is progress: no false tx timeout. */
+	txq_trans_cond_update(txq);
+	__netif_tx_unlock(txq);
 	return true;
 }
 
-/* XDP_TX: send the rx page itself back out. */
-static bool e1k_xdp_tx(struct e1k_adapter *a, struct xdp_buff *xdp,
-		       struct page *page)
-{
-	struct netdev_queue *txq = netdev_get_tx_queue(a->netdev, 0);
-	u32 len = xdp->data_end - xdp->data;
-	dma_addr_t dma;
-	bool queued;
-
-	dma = page_pool_get_dma_addr(page) + (xdp->data - xdp->data_hard_start);
-	dma_sync_single_for_device(&a->pdev->dev, dma, len, DMA_BIDIRECTIONAL);
-
-	__netif_tx_lock(txq, smp_processor_id());
-	queued = e1k_xdp_queue(a, dma, len, E1K_TX_XDP_TX, page);
-	if (queued)
-		/* XDP traffic on the ring is progress: no false tx timeout. */
-		txq_trans_cond_update(txq);
-	__netif_tx_unlock(txq);
-	return queued;
-}
-
 unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
-			 struct xdp_buff *xdp, struct page *page)
+			 struct xdp_buff *xdp)
 {
 	struct e1k_napi_stats *st = &a->napi_stats;
 	u32 act = bpf_prog_run_xdp(prog, xdp);
@@ -82,7 +123,7 @@ unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
 		e1k_count(st, xdp_pass, 1);
 		return E1K_XDP_PASS;
 	case XDP_TX:
-		if (likely(e1k_xdp_tx(a, xdp, page))) {
+		if (likely(e1k_xdp_tx(a, xdp))) {
 			e1k_count(st, xdp_tx, 1);
 			return E1K_XDP_TX;
 		}
@@ -108,8 +149,8 @@ unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
 		e1k_count(st, xdp_drop, 1);
 		break;
 	}
-	/* Dropped, aborted or failed: the page goes straight back. */
-	page_pool_recycle_direct(a->rx_ring.pool, page);
+	/* Dropped, aborted or failed: the pages go straight back. */
+	e1k_rx_put_frame(&a->rx_ring, xdp, true);
 	return E1K_XDP_CONSUMED;
 }
 
@@ -127,12 +168,73 @@ void e1k_xdp_finish(struct e1k_adapter *a, unsigned int status)
 	}
 }
 
+/* Map one buffer of another device's frame for ours (@fault: its knob). */
+static dma_addr_t e1k_xdp_map(struct e1k_adapter *a, void *data, u32 len,
+			      enum e1k_fault fault)
+{
+	if (e1k_fault(a, fault))
+		return DMA_MAPPING_ERROR;
+	return dma_map_single(&a->pdev->dev, data, len, DMA_TO_DEVICE);
+}
+
+/* Undo the mappings of buffers 0 .. @k-1 of a frame not published. */
+static void e1k_xdp_unmap_put(struct e1k_adapter *a, unsigned int k)
+{
+	struct e1k_tx_ring *ring = &a->tx_ring;
+
+	while (k--) {
+		struct e1k_tx_buffer *b = &ring->buf[(ring->next_to_use + k) %
+						     ring->count];
+
+		dma_unmap_single(&a->pdev->dev, b->dma, b->len, DMA_TO_DEVICE);
+		b->type = E1K_TX_NONE;
+		b->xdpf = NULL;
+	}
+}
+
+/*
+ * One frame from ndo_xdp_xmit, head and frags. The head's slot holds the
+ * frame (cleaning returns it, frags and all); the frags' slots only their
+ * mappings. Under the tx queue lock.
+ */
+static bool e1k_xdp_xmit_frame(struct e1k_adapter *a, struct xdp_frame *xdpf)
+{
+	struct skb_shared_info *sinfo = NULL;
+	struct e1k_tx_ring *ring = &a->tx_ring;
+	struct device *dev = &a->pdev->dev;
+	unsigned int k, n;
+	dma_addr_t dma;
+
+	if (unlikely(xdp_frame_has_frags(xdpf)))
+		sinfo = xdp_get_shared_info_from_frame(xdpf);
+	n = e1k_xdp_nr_bufs(sinfo);
+	if (!e1k_xdp_room(ring, n))
+		return false;
+	dma = e1k_xdp_map(a, xdpf->data, xdpf->len, E1K_FAULT_XDP_XMIT_MAP);
+	if (dma_mapping_error(dev, dma))
+		return false;
+	e1k_xdp_put(ring, 0, n, E1K_TX_XDP_FRAME, xdpf, dma, xdpf->len);
+	for (k = 1; k < n; k++) {
+		skb_frag_t *frag = &sinfo->frags[k - 1];
+
+		dma = e1k_xdp_map(a, skb_frag_address(frag), skb_frag_size(frag),
+				  E1K_FAULT_XDP_XMIT_FRAG_MAP);
+		if (dma_mapping_error(dev, dma)) {
+			e1k_xdp_unmap_put(a, k);
+			return false;
+		}
+		e1k_xdp_put(ring, k, n, E1K_TX_XDP_FRAME_FRAG, NULL, dma,
+			    skb_frag_size(frag));
+	}
+	e1k_xdp_publish(ring, n, xdp_get_frame_len(xdpf));
+	return true;
+}
+
 int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		 u32 flags)
 {
 	struct e1k_adapter *a = netdev_priv(netdev);
 	struct netdev_queue *txq = netdev_get_tx_queue(netdev, 0);
-	struct device *dev = &a->pdev->dev;
 	int i, sent = 0;
 
 	if (unlikely(flags & ~XDP_XMIT_FLAGS_MASK))
@@ -149,19 +251,8 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		return -ENETDOWN;
 	}
 	for (i = 0; i < n; i++) {
-		struct xdp_frame *xdpf = frames[i];
-		dma_addr_t dma;
-
-		if (e1k_fault(a, E1K_FAULT_XDP_XMIT_MAP))
+		if (!e1k_xdp_xmit_frame(a, frames[i]))
 			break;
-		/* Another device's memory: map it for ours. */
-		dma = dma_map_single(dev, xdpf->data, xdpf->len, DMA_TO_DEVICE);
-		if (dma_mapping_error(dev, dma))
-			break;
-		if (!e1k_xdp_queue(a, dma, xdpf->len, E1K_TX_XDP_FRAME, xdpf)) {
-			dma_unmap_single(dev, dma, xdpf->len, DMA_TO_DEVICE);
-			break;
-		}
 		sent++;
 	}
 	if (sent && (flags & XDP_XMIT_FLUSH))
@@ -177,6 +268,16 @@ int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 	return sent;
 }
 
+/*
+ * A program that declares xdp.frags (SEC("xdp.frags")) takes frames that
+ * span descriptors as multi-buffer xdp_buffs; any other sees one buffer,
+ * so the MTU must keep every frame within one.
+ */
+bool e1k_xdp_mtu_ok(const struct bpf_prog *prog, unsigned int mtu)
+{
+	return mtu <= E1K_XDP_MAX_MTU || prog->aux->xdp_has_frags;
+}
+
 static int e1k_xdp_setup(struct e1k_adapter *a, struct bpf_prog *prog,
 			 struct netlink_ext_ack *extack)
 {
@@ -186,10 +287,10 @@ static int e1k_xdp_setup(struct e1k_adapter *a, struct bpf_prog *prog,
 	static_assert(E1K_RX_BUFSZ - ETH_HLEN - 2 * VLAN_HLEN - ETH_FCS_LEN ==
 		      E1K_XDP_MAX_MTU);
 
-	if (prog && netdev->mtu > E1K_XDP_MAX_MTU) {
-		NL_SET_ERR_MSG_MOD(extack, "MTU too large for XDP: at most "
+	if (prog && !e1k_xdp_mtu_ok(prog, netdev->mtu)) {
+		NL_SET_ERR_MSG_MOD(extack, "MTU too large for XDP without frags: at most "
 				   __stringify(E1K_XDP_MAX_MTU)
-				   " (a frame must fit one 2048-byte buffer)");
+				   " (a frame must fit one 2048-byte buffer); a program with xdp.frags support may run at any MTU");
 		return -EINVAL;
 	}
 	/* The poll reads the pointer once per run; a program it is still
@@ -219,6 +320,7 @@ void e1k_set_xdp_features(struct net_device *netdev)
 {
 #ifdef E1K_HAVE_XDP_FEATURES
 	netdev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
-			       NETDEV_XDP_ACT_NDO_XMIT;
+			       NETDEV_XDP_ACT_NDO_XMIT | NETDEV_XDP_ACT_RX_SG |
+			       NETDEV_XDP_ACT_NDO_XMIT_SG;
 #endif
 }
