@@ -122,8 +122,12 @@ static int e1k_set_ringparam(struct net_device *netdev,
 	}
 
 	/*
-	 * Allocate the new rings while the old ones still run: on failure
-	 * nothing has changed. Then quiesce, swap, restart.
+	 * Quiesce, allocate the new rings, swap, restart. The allocation is
+	 * made with NAPI off: the rx page pool is tied to the NAPI instance
+	 * (it recycles straight into the pool's cache from our poll), and a
+	 * pool whose NAPI runs must not be destroyed, which a failed
+	 * allocation does. On failure the old rings, kept until the new
+	 * ones are complete, come back up: nothing has changed.
 	 */
 	ntx = kzalloc(sizeof(*ntx), GFP_KERNEL);
 	nrx = kzalloc(sizeof(*nrx), GFP_KERNEL);
@@ -131,34 +135,36 @@ static int e1k_set_ringparam(struct net_device *netdev,
 		err = -ENOMEM;
 		goto out_free;
 	}
+	err = e1k_down(a);
+	if (err) {
+		/* As after a failed reset: down until brought down and up. */
+		netdev_err(netdev,
+			   "the device did not come out of reset for the ring resize: %d\n",
+			   err);
+		NL_SET_ERR_MSG_MOD(extack, "the device did not come out of reset; the port stays down");
+		goto out_free;
+	}
 	a->tx_ring_count = tx;	/* sizes the rx page pool too */
 	err = e1k_alloc_tx_ring(a, ntx, tx);
 	if (err)
 		goto out_restore;
 	err = e1k_alloc_rx_ring(a, nrx, rx);
-	if (err) {
-		e1k_release_tx_ring(a, ntx);
-		goto out_restore;
-	}
+	if (err)
+		goto out_release_tx;
 	a->rx_ring_count = rx;
-	err = e1k_down(a);
 	e1k_free_tx_ring(a);
 	e1k_free_rx_ring(a);
 	e1k_take_tx_ring(&a->tx_ring, ntx);
 	e1k_take_rx_ring(&a->rx_ring, nrx);
-	if (err) {
-		/* As after a failed reset: down until brought down and up. */
-		netdev_err(netdev, "the device did not come out of reset after the ring resize: %d\n",
-			   err);
-		NL_SET_ERR_MSG_MOD(extack, "the device did not come out of reset; the port stays down");
-		goto out_free;
-	}
 	e1k_up(a);
 	goto out_free;
 
+out_release_tx:
+	e1k_release_tx_ring(a, ntx);
 out_restore:
 	a->tx_ring_count = old_tx;
 	NL_SET_ERR_MSG_MOD(extack, "cannot allocate rings of that size; the old rings stay");
+	e1k_up(a);
 out_free:
 	kfree(ntx);
 	kfree(nrx);

@@ -93,6 +93,15 @@ static int e1k_poll(struct napi_struct *napi, int budget)
 
 static void e1k_apply_features(struct e1k_adapter *a, netdev_features_t features);
 
+/* Tell the netdev family which NAPI serves our one rx and tx queue. */
+static void e1k_link_queues_napi(struct e1k_adapter *a, struct napi_struct *napi)
+{
+#ifdef E1K_HAVE_NETDEV_GENL_LINKS
+	netif_queue_set_napi(a->netdev, 0, NETDEV_QUEUE_TYPE_RX, napi);
+	netif_queue_set_napi(a->netdev, 0, NETDEV_QUEUE_TYPE_TX, napi);
+#endif
+}
+
 /*
  * Start the port on the rings it has: open allocated them, a reset keeps
  * them, a resize hands in new ones. Nothing here can fail: rx buffers that
@@ -112,6 +121,7 @@ void e1k_up(struct e1k_adapter *a)
 
 	clear_bit(E1K_STATE_DOWN, &a->state);
 	napi_enable(&a->napi);
+	e1k_link_queues_napi(a, &a->napi);
 	e1k_rd(a, E1K_ICR);
 	e1k_irq_enable(a);
 	netif_start_queue(netdev);
@@ -140,6 +150,7 @@ int e1k_down(struct e1k_adapter *a)
 	netif_carrier_off(netdev);
 	e1k_wr(a, E1K_RCTL, 0);
 	e1k_flush(a);
+	e1k_link_queues_napi(a, NULL);
 	napi_disable(&a->napi);
 	e1k_irq_disable(a);
 	netif_tx_disable(netdev);
@@ -424,6 +435,67 @@ static void e1k_get_stats64(struct net_device *netdev,
 	stats->collisions = hw->colc;
 }
 
+#ifdef E1K_HAVE_QSTATS
+/*
+ * Per-queue statistics (the netdev family's qstats-get). The one rx and
+ * one tx queue hold every count since the port was created, the same
+ * counters get_stats64 and ethtool -S report, so the device's total is
+ * theirs alone and the base adds zero (which also says these totals are
+ * complete). hw_drops: what the MAC dropped (errors, no room).
+ */
+static void e1k_get_queue_stats_rx(struct net_device *netdev, int idx,
+				   struct netdev_queue_stats_rx *rx)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+	struct rtnl_link_stats64 link = {};
+	struct e1k_napi_counters n;
+
+	e1k_read_napi_counters(a, &n);
+	e1k_get_stats64(netdev, &link);
+	rx->packets = n.rx_packets;
+	rx->bytes = n.rx_bytes;
+	rx->alloc_fail = n.rx_alloc_failed;
+	rx->csum_unnecessary = n.rx_csum_good;
+	rx->csum_bad = n.rx_csum_err;
+	rx->hw_drops = link.rx_errors + link.rx_missed_errors;
+	rx->hw_drop_overruns = link.rx_missed_errors;
+}
+
+static void e1k_get_queue_stats_tx(struct net_device *netdev, int idx,
+				   struct netdev_queue_stats_tx *tx)
+{
+	struct e1k_adapter *a = netdev_priv(netdev);
+	struct e1k_napi_counters n;
+
+	e1k_read_napi_counters(a, &n);
+	tx->packets = n.tx_packets;
+	tx->bytes = n.tx_bytes;
+	tx->wake = n.tx_wake_queue;
+}
+
+static void e1k_get_base_stats(struct net_device *netdev,
+			       struct netdev_queue_stats_rx *rx,
+			       struct netdev_queue_stats_tx *tx)
+{
+	rx->packets = 0;
+	rx->bytes = 0;
+	rx->alloc_fail = 0;
+	rx->csum_unnecessary = 0;
+	rx->csum_bad = 0;
+	rx->hw_drops = 0;
+	rx->hw_drop_overruns = 0;
+	tx->packets = 0;
+	tx->bytes = 0;
+	tx->wake = 0;
+}
+
+static const struct netdev_stat_ops e1k_stat_ops = {
+	.get_queue_stats_rx	= e1k_get_queue_stats_rx,
+	.get_queue_stats_tx	= e1k_get_queue_stats_tx,
+	.get_base_stats		= e1k_get_base_stats,
+};
+#endif
+
 /* Rx VLAN stripping (CTRL.VME) and rx checksums (RXCSUM) are switches on
  * the device; tx VLAN insertion and checksums are per descriptor.
  */
@@ -524,6 +596,9 @@ static void e1k_init_netdev(struct net_device *netdev)
 	struct e1k_adapter *a = netdev_priv(netdev);
 
 	netdev->netdev_ops = &e1k_netdev_ops;
+#ifdef E1K_HAVE_QSTATS
+	netdev->stat_ops = &e1k_stat_ops;
+#endif
 	e1k_set_ethtool_ops(netdev);
 	netdev->watchdog_timeo = 5 * HZ;
 	netdev->min_mtu = ETH_MIN_MTU;

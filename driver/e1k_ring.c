@@ -78,6 +78,11 @@ static struct page_pool *e1k_create_page_pool(struct e1k_adapter *a,
 		.max_len = E1K_RX_BUFSZ,
 	};
 
+#ifdef E1K_HAVE_NETDEV_GENL_LINKS
+	/* Only destroyed with the NAPI off (see e1k_set_ringparam). */
+	pp.netdev = a->netdev;
+	pp.napi = &a->napi;
+#endif
 	return page_pool_create(&pp);
 }
 
