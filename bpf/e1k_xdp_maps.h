@@ -113,8 +113,9 @@ struct e1k_stats {
 #define E1K_ECHO_CFG_ENTRIES 64
 #define E1K_ECHO_ADDR_ENTRIES 256
 /* The longest ICMP message whose checksum the reflector checks (bytes); a
- * longer request goes to the stack. Covers every frame the driver can give
- * a program (XDP MTU 2022). */
+ * longer request goes to the stack, and so does one that reaches past the
+ * head of a multi-buffer frame (the reflector reads the head only). Covers
+ * every frame that fits one of e1k_xdp's rx buffers (MTU 2022). */
 #define E1K_ECHO_MAX_MSG 2048
 
 /* e1k_echo_cfg.flags */

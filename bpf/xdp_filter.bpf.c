@@ -307,7 +307,7 @@ __attribute__((noinline)) int e1k_filter_classify(struct xdp_md *ctx,
 SEC("xdp")
 int e1k_filter(struct xdp_md *ctx)
 {
-	__u32 len = ctx->data_end - ctx->data;
+	__u32 len = (__u32)bpf_xdp_get_buff_len(ctx);	/* frags included */
 	const struct e1k_filter_cfg *cfg;
 	__u8 def_policy = E1K_ACTION_UNSET, uc_policy = E1K_UNCLASS_UNSET;
 	struct e1k_filter_frame f = {};
@@ -351,7 +351,7 @@ int e1k_filter(struct xdp_md *ctx)
 	act = (def_policy == E1K_ACTION_UNSET || def_policy == E1K_ACTION_PASS) ?
 		      XDP_PASS : XDP_DROP;
 out:
-	return e1k_count(&e1k_filt_stats, act, len);
+	return e1k_count(ctx, &e1k_filt_stats, act);
 }
 
 char _license[] SEC("license") = "GPL";

@@ -261,7 +261,6 @@ E1K_INLINE int e1k_echo6(struct xdp_md *ctx, struct e1k_pkt *p, __u32 flags, __u
 SEC("xdp")
 int e1k_icmp_echo(struct xdp_md *ctx)
 {
-	__u32 len = ctx->data_end - ctx->data;
 	const struct e1k_echo_cfg *cfg;
 	struct e1k_pkt p;
 	__u32 key, flags = 0;
@@ -305,7 +304,7 @@ int e1k_icmp_echo(struct xdp_md *ctx)
 	else if (p.family == E1K_FAMILY_IPV6)
 		act = e1k_echo6(ctx, &p, flags, ttl);
 out:
-	return e1k_count(&e1k_echo_stats, act, len);
+	return e1k_count(ctx, &e1k_echo_stats, act);
 }
 
 char _license[] SEC("license") = "GPL";

@@ -16,6 +16,14 @@
  *    fields describe it (scalar arithmetic on offsets). A header that the
  *    frame has but the datagram does not is what the kernel would ignore, so
  *    classifying on it would be wrong.
+ *
+ * Multi-buffer frames (programs loaded with xdp.frags, on a driver that
+ * gives a long frame as a head plus frags): direct access reaches the head
+ * only, and every header the parser reads must lie in it (e1k_xdp's head is
+ * the frame's first 2044 bytes or more, far beyond E1K_PARSE_MAX_OFF); the
+ * lengths it checks the headers against are the whole frame's, so a jumbo
+ * datagram is complete, not truncated. Headers past the head make the frame
+ * unclassified (truncated), as a short frame would.
  */
 #ifndef E1K_XDP_PARSE_H
 #define E1K_XDP_PARSE_H
@@ -99,7 +107,7 @@ struct e1k_pkt {
 	struct ethhdr *eth;      /* set when the Ethernet header is complete */
 	void *l3;                /* struct iphdr * / struct ipv6hdr *, with E1K_K_L3 */
 	void *l4;                /* upper-layer header, with E1K_K_L4 */
-	__u32 len;               /* frame length (data_end - data) */
+	__u32 len;               /* frame length, frags included */
 	__u16 types[E1K_VLAN_MAX + 1]; /* EtherType chain, host order */
 	__u8 ntypes;             /* valid entries in types[] */
 	__u8 nvlan;              /* VLAN tags walked */
@@ -390,7 +398,7 @@ E1K_INLINE int e1k_parse(struct xdp_md *ctx, struct e1k_pkt *p)
 	int i;
 
 	__builtin_memset(p, 0, sizeof(*p));
-	p->len = data_end - data;
+	p->len = (__u32)bpf_xdp_get_buff_len(ctx);
 	if ((void *)(eth + 1) > data_end)
 		return e1k_unclass(p, E1K_UC_TRUNC_ETH);
 	p->eth = eth;
@@ -498,7 +506,9 @@ E1K_INLINE void e1k_swap_mac(struct ethhdr *eth)
 		__uint(pinning, LIBBPF_PIN_BY_NAME);            \
 	} name SEC(".maps")
 
-E1K_INLINE int e1k_count(void *map, __u32 action, __u32 len)
+/* Count the frame under @action and return @action. Its bytes are the
+ * whole frame's, frags included. */
+E1K_INLINE int e1k_count(struct xdp_md *ctx, void *map, __u32 action)
 {
 	struct e1k_stats *s = bpf_map_lookup_elem(map, &action);
 
@@ -506,7 +516,7 @@ E1K_INLINE int e1k_count(void *map, __u32 action, __u32 len)
 		/* Per-CPU slot, and XDP does not migrate mid-program: plain
 		 * adds are enough. */
 		s->packets++;
-		s->bytes += len;
+		s->bytes += bpf_xdp_get_buff_len(ctx);
 	}
 	return action;
 }

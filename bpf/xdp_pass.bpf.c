@@ -10,7 +10,7 @@ E1K_STATS_MAP(e1k_pass_stats);
 SEC("xdp")
 int e1k_pass(struct xdp_md *ctx)
 {
-	return e1k_count(&e1k_pass_stats, XDP_PASS, ctx->data_end - ctx->data);
+	return e1k_count(ctx, &e1k_pass_stats, XDP_PASS);
 }
 
 char _license[] SEC("license") = "GPL";

@@ -16,12 +16,11 @@ SEC("xdp")
 int e1k_tx(struct xdp_md *ctx)
 {
 	struct ethhdr *eth = e1k_parse_eth_only(ctx);
-	__u32 len = ctx->data_end - ctx->data;
 
 	if (!eth)
-		return e1k_count(&e1k_tx_stats, XDP_DROP, len);
+		return e1k_count(ctx, &e1k_tx_stats, XDP_DROP);
 	e1k_swap_mac(eth);
-	return e1k_count(&e1k_tx_stats, XDP_TX, len);
+	return e1k_count(ctx, &e1k_tx_stats, XDP_TX);
 }
 
 char _license[] SEC("license") = "GPL";

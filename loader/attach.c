@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* attach, detach and status: putting programs on interfaces and showing them. */
+#include "config.h"
 #include "json.h"
 #include "loader.h"
 
@@ -21,9 +22,10 @@ static void attach_usage(FILE *f)
 		"\n"
 		"Load PROG and attach it to IFACE's XDP hook. PROG is a bundled program\n"
 		"(filter, icmp-echo, drop, pass, tx) or the path of an object file with\n"
-		"a SEC(\"xdp\") program. Its pinned maps go under " PIN_ROOT ",\n"
-		"where `ip link set ... xdp obj` puts them too. The program stays\n"
-		"attached after the loader exits.\n"
+		"a SEC(\"xdp\") or SEC(\"xdp.frags\") program (the bundled ones are loaded\n"
+		"as xdp.frags programs: they run at any MTU). Its pinned maps go under\n"
+		PIN_ROOT ", where `ip link set ... xdp obj` puts them too.\n"
+		"The program stays attached after the loader exits.\n"
 		"\n"
 		"  --mode native  run in the driver (default); fails if the driver has\n"
 		"                 no native XDP: never a silent fallback to skb mode\n"
@@ -264,6 +266,14 @@ int prog_load_open(const char *cmd, const struct prog_spec *spec, struct prog_lo
 	for (struct bpf_program *p = bpf_object__next_program(pl->obj, NULL); p;
 	     p = bpf_object__next_program(pl->obj, p))
 		bpf_program__set_autoload(p, p == pl->prog);
+	/* The bundled programs read only headers, which lie in a frame's
+	 * first buffer: loaded as multi-buffer (xdp.frags) programs they run
+	 * at any MTU, where a driver gives a long frame as several buffers
+	 * (e1k_xdp over 2022). Another object's program is loaded as its
+	 * section says. */
+	if (bundled_name_of_prog(bpf_program__name(pl->prog)))
+		bpf_program__set_flags(pl->prog,
+				       bpf_program__flags(pl->prog) | BPF_F_XDP_HAS_FRAGS);
 	err = bpf_object__load(pl->obj);
 	if (err)
 		err_msg(cmd, "loading '%s' failed: %s", spec->path, bpf_strerror(err));

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PKT_MAX 2048
+#define PKT_MAX 9216	/* MTU 9000, tagged */
 
 /* One IPv6 extension header. */
 struct ext6 {
