@@ -63,7 +63,7 @@ report() { tee -a "$log"; }
 packages=1
 [ -z "${E1K_KERNEL_ROOT:-}" ] || packages=0
 vms_for_model() {
-	local main="smoke smoke:e1000 xdp driver_traffic driver_ethtool driver_hw driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000"
+	local main="smoke smoke:e1000 xdp xdp_mb driver_traffic driver_ethtool driver_hw driver_cycle bpf_unit bpf_echo bpf_filter loader loader:e1000"
 	case "$1" in
 	e1000)
 		if [ "$packages" = 0 ]; then
@@ -80,7 +80,7 @@ vms_for_model() {
 		fi
 		;;
 	*)
-		echo "main|2|smoke xdp driver_traffic driver_ethtool driver_hw bpf_echo bpf_filter||1"
+		echo "main|2|smoke xdp xdp_mb driver_traffic driver_ethtool driver_hw bpf_echo bpf_filter||1"
 		;;
 	esac
 }

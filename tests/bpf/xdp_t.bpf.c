@@ -6,6 +6,13 @@
  * traffic) and passes everything else, so ARP and ND keep working; "pass"
  * passes everything and "pass_decap" strips an outer header.
  *
+ * Built with T_FRAGS (xdp_t_mb_*.bpf.o) they are multi-buffer programs,
+ * SEC("xdp.frags"): a frame longer than one rx buffer comes as a head plus
+ * frags, the headers in the head (direct access sees the head only), and
+ * what reaches past it goes through bpf_xdp_get_buff_len, _load_bytes
+ * and _store_bytes, so the matrix (tests/vm/t_xdp_mb.sh) checks those on
+ * frames that span buffers.
+ *
  * Frames these programs send back are valid: lengths and the IPv4 header
  * checksum are rewritten, the UDP checksum is set to 0 ("none", legal on
  * IPv4), so the peer can compare them byte for byte with what e1k-pkt build
@@ -18,6 +25,12 @@
 #include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+
+#ifdef T_FRAGS
+#define T_SEC "xdp.frags"
+#else
+#define T_SEC "xdp"
+#endif
 
 /* Each mode uses only some helpers: the others are unused on purpose. */
 #define T_INLINE static inline __attribute__((always_inline, unused))
@@ -42,6 +55,17 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } t_devmap SEC(".maps");
+
+#ifdef T_MODE_REDIRECT_CPU
+/* A CPU map: entry 0 (set by the test: CPU 0, with its queue size) turns
+ * redirected frames into skbs for the stack on that CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CPUMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} t_cpumap SEC(".maps");
+#endif
 
 /* Verdict counts, so a test can tell "the program ran" from "it did not". */
 struct {
@@ -84,6 +108,16 @@ T_INLINE void swap_macs(struct ethhdr *eth)
 	__builtin_memcpy(eth->h_dest, tmp, ETH_ALEN);
 }
 
+/* The whole frame's length: with frags, beyond data_end. */
+T_INLINE __u32 frame_len(struct xdp_md *ctx)
+{
+#ifdef T_FRAGS
+	return (__u32)bpf_xdp_get_buff_len(ctx);
+#else
+	return ctx->data_end - ctx->data;
+#endif
+}
+
 /* Rewrite IPv4/UDP lengths for the frame's current size; UDP csum 0. */
 T_INLINE int fix_lengths(struct xdp_md *ctx)
 {
@@ -91,7 +125,7 @@ T_INLINE int fix_lengths(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct iphdr *ip = data + sizeof(struct ethhdr);
 	struct udphdr *udp = (void *)ip + sizeof(*ip);
-	__u32 ip_len = (__u32)(data_end - (void *)ip);
+	__u32 ip_len = frame_len(ctx) - (__u32)sizeof(struct ethhdr);
 	__u32 sum = 0;
 	__u16 *w = (__u16 *)ip;
 
@@ -114,6 +148,14 @@ T_INLINE int fix_lengths(struct xdp_md *ctx)
 T_INLINE int move_headers(struct xdp_md *ctx, const __u32 from,
 					const __u32 to)
 {
+#ifdef T_FRAGS
+	/* Through the helpers, which take any offset in the frame. */
+	__u8 tmp[T_HDRS];
+
+	if (bpf_xdp_load_bytes(ctx, from, tmp, T_HDRS))
+		return -1;
+	return bpf_xdp_store_bytes(ctx, to, tmp, T_HDRS) ? -1 : 0;
+#else
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 *src = data + from, *dst = data + to;
@@ -125,6 +167,7 @@ T_INLINE int move_headers(struct xdp_md *ctx, const __u32 from,
 	__builtin_memcpy(tmp, src, T_HDRS);
 	__builtin_memcpy(dst, tmp, T_HDRS);
 	return 0;
+#endif
 }
 
 T_INLINE int tx_back(struct xdp_md *ctx)
@@ -145,6 +188,13 @@ T_INLINE int tx_back(struct xdp_md *ctx)
 /* Fill @n bytes at offset @off with T_FILL (n a compile-time constant). */
 T_INLINE int fill(struct xdp_md *ctx, __u32 off, const int n)
 {
+#ifdef T_FRAGS
+	/* Wherever @off is, head or a frag: bpf_xdp_store_bytes. */
+	__u8 buf[n];
+
+	__builtin_memset(buf, T_FILL, n);
+	return bpf_xdp_store_bytes(ctx, off, buf, n) ? -1 : 0;
+#else
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 	__u8 *p;
@@ -157,9 +207,10 @@ T_INLINE int fill(struct xdp_md *ctx, __u32 off, const int n)
 	for (int i = 0; i < n; i++)
 		p[i] = T_FILL;
 	return 0;
+#endif
 }
 
-SEC("xdp")
+SEC(T_SEC)
 int xdp_t(struct xdp_md *ctx)
 {
 #if defined(T_MODE_PASS)
@@ -196,6 +247,8 @@ int xdp_t(struct xdp_md *ctx)
 	return verdict(XDP_TX);
 #elif defined(T_MODE_REDIRECT)
 	return verdict(bpf_redirect_map(&t_devmap, 0, 0));
+#elif defined(T_MODE_REDIRECT_CPU)
+	return verdict(bpf_redirect_map(&t_cpumap, 0, 0));
 #elif defined(T_MODE_HEAD_SHRINK)
 	/* Drop the first bytes of the UDP payload: the headers move down over
 	 * them, then the frame start moves to where the headers now begin. */
@@ -215,7 +268,7 @@ int xdp_t(struct xdp_md *ctx)
 		return verdict(XDP_ABORTED);
 	return tx_back(ctx);
 #elif defined(T_MODE_TAIL_GROW) || defined(T_MODE_PASS_TAIL_GROW)
-	__u32 len = (__u32)(data_end - data);
+	__u32 len = frame_len(ctx);
 
 	if (bpf_xdp_adjust_tail(ctx, T_TAIL_GROW_BY) ||
 	    fill(ctx, len, T_TAIL_GROW_BY))

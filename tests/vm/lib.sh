@@ -255,6 +255,22 @@ wait_quiet() {
 }
 
 carrier_up() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }
+# The driver's debugfs fault knobs (driver/e1k_debugfs.c): dut_debugfs
+# prints the DUT's directory, knob NAME VALUE arms one in $DBG (or disarms
+# it: 0), knobs_off disarms all.
+KNOBS="fail_ring_alloc fail_page_refill fail_skb_build fail_reset fail_xdp_xmit_map
+	fail_xdp_xmit_frag_map"
+dut_debugfs() { echo "/sys/kernel/debug/e1k_xdp/$(basename "$(readlink "/sys/class/net/$DUT/device")")"; }
+knob() { echo "$2" >"$DBG/$1"; }
+knobs_off() {
+	for _k in $KNOBS; do
+		knob "$_k" 0
+	done
+}
+# set_mtu MTU: the DUT's and the peer's.
+set_mtu() {
+	ip link set dev "$DUT" mtu "$1" && in_peer ip link set dev "$PEER_IF" mtu "$1"
+}
 
 # peer_setup: move the virtio-net NIC of the first port (PEER_MAC) into
 # namespace "peer" as $PEER_IF, with its addresses.
@@ -445,7 +461,8 @@ xdp_mode() {
 	*) echo xdpgeneric ;;
 	esac
 }
-xdp_attach() { ip -force link set dev "$DUT" "$(xdp_mode)" obj "$1" sec xdp; }
+# xdp_attach OBJ [SECTION]: SECTION xdp unless said (xdp.frags: multi-buffer).
+xdp_attach() { ip -force link set dev "$DUT" "$(xdp_mode)" obj "$1" sec "${2:-xdp}"; }
 xdp_detach() { ip link set dev "$DUT" "$(xdp_mode)" off; }
 # xdp_prog_id: the id of the DUT's XDP program, or nothing.
 xdp_prog_id() { ip -d link show dev "$DUT" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -n1; }
@@ -528,6 +545,61 @@ veth_teardown() {
 	ip link del vr0 2>/dev/null || true
 	ip netns del vns 2>/dev/null || true
 }
+# The redirect checks of the XDP suites, through a devmap and the veth pair
+# veth_setup made (its MTU set by the caller). Every one of N frames must
+# arrive unchanged; RATE paces the sender (the test is about every frame
+# taking the redirect, not about the veth's queue absorbing a burst).
+# redirect_out_check OBJ SECTION FRAME_HEX RATE: OBJ on the DUT sends the
+# peer's frames into vr0; vr1 receives them. The veth delivers them while
+# its far end runs NAPI, which a native program there (xdp_t_mb_pass, which
+# takes frames of any length) turns on.
+redirect_out_check() {
+	in_vns ip link set dev vr1 xdpdrv obj "$TOBJ/xdp_t_mb_pass.bpf.o" sec xdp.frags
+	xdp_attach "$1" "$2"
+	set_devmap "$(cat /sys/class/net/vr0/ifindex)"
+	_r0=$(dut_ethstat xdp_redirect)
+	in_vns "$E1K/bin/e1k-pkt" recv vr1 --count "$N" --timeout 5000 \
+		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
+	_cap=$!
+	wait_for 3 grep -q listening /tmp/redir.err
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$3" --count "$N" --rate "$4"
+	wait "$_cap" || true
+	xdp_detach
+	veth_teardown
+	_n=$(grep -c . /tmp/redir.out || true)
+	_r=$(($(dut_ethstat xdp_redirect) - _r0))
+	[ "$_n" -eq "$N" ] || {
+		echo "$_n of $N frames reached the veth (xdp_redirect +$_r, redirect_err $(dut_ethstat xdp_redirect_err), rx_missed $(dut_ethstat hw_rx_missed))" >&2
+		return 1
+	}
+	[ "$(sort -u /tmp/redir.out)" = "$(pad60 "$3")" ] || { echo "frames changed on the way" >&2; return 1; }
+	if [ "$DUT_DRIVER" = e1k_xdp ] && [ "$_r" -ne "$N" ]; then
+		echo "ethtool xdp_redirect +$_r, want $N" >&2
+		return 1
+	fi
+}
+# redirect_in_check OBJ SECTION PAYLOAD RATE: OBJ on vr0 sends frames of
+# PAYLOAD bytes, sent from vr1 and addressed to the peer as the DUT will
+# send them, into the DUT (its ndo_xdp_xmit), which sends them to the peer.
+redirect_in_check() {
+	ip link set dev vr0 xdpdrv obj "$1" sec "$2"
+	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
+	_x0=$(dut_ethstat xdp_xmit)
+	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count "$N" --timeout 5000 \
+		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
+	_cap=$!
+	wait_for 3 grep -q listening /tmp/redir.err
+	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
+		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload "$3")
+	in_vns "$E1K/bin/e1k-pkt" send vr1 "$_f" --count "$N" --rate "$4"
+	wait "$_cap" || true
+	veth_teardown
+	_n=$(grep -c . /tmp/redir.out || true)
+	_x=$(($(dut_ethstat xdp_xmit) - _x0))
+	[ "$_n" -eq "$N" ] || { echo "$_n of $N frames left through the DUT (xdp_xmit +$_x)" >&2; return 1; }
+	[ "$(sort -u /tmp/redir.out)" = "$(pad60 "$_f")" ] || { echo "frames changed on the way" >&2; return 1; }
+	[ "$_x" -eq "$N" ] || { echo "ethtool xdp_xmit +$_x, want $N" >&2; return 1; }
+}
 # shellcheck disable=SC2046 # le32 prints four separate words
 set_devmap() { bpftool map update name t_devmap key 0 0 0 0 value $(le32 "$1"); }
 
@@ -572,6 +644,40 @@ test_frame() {
 reply_frame() {
 	pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
 		--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" "$@"
+}
+# xchg_with OBJ SECTION WANT_HEX SENT_HEX: with OBJ's program (SECTION xdp
+# or xdp.frags) on the DUT, 5 frames SENT from the peer come back, each
+# equal to WANT byte for byte.
+xchg_with() {
+	xdp_attach "$1" "$2"
+	_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$4" --count 5 \
+		--timeout 3000 --udp-port 9999)
+	xdp_detach
+	_n=$(echo "$_got" | grep -c . || true)
+	[ "$_n" -eq 5 ] || { echo "$_n of 5 frames came back" >&2; return 1; }
+	[ "$(echo "$_got" | sort -u)" = "$3" ] || {
+		echo "$_got" | head -n 1 >/tmp/got
+		echo "$3" >/tmp/want
+		echo "reply differs (hex digits; got, want): $(cmp /tmp/got /tmp/want 2>&1 | head -n 1)" >&2
+		return 1
+	}
+}
+# payload_of FRAME_HEX: the UDP payload of a test frame (after 42 bytes of
+# Ethernet, IPv4 and UDP headers).
+payload_of() { echo "$1" | cut -c85-; }
+# udp_payload_arrives FRAME_HEX: the peer sends FRAME; a socket of the DUT
+# on port 9999 receives a datagram of $2 (default: FRAME's own payload).
+udp_payload_arrives() {
+	_want=${2:-$(payload_of "$1")}
+	pkt udp-recv 9999 --count 1 --timeout 4000 >/tmp/udp.out 2>/tmp/udp.err &
+	_rx=$!
+	wait_for 3 grep -q listening /tmp/udp.err
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$1"
+	wait "$_rx" || true
+	[ "$(cat /tmp/udp.out)" = "$_want" ] || {
+		echo "socket got $(wc -c </tmp/udp.out) bytes of hex '$(cut -c1-40 /tmp/udp.out)...', want $((${#_want} + 1)) '$(echo "$_want" | cut -c1-40)...'" >&2
+		return 1
+	}
 }
 # pad60 HEX: Ethernet's minimum frame (60 bytes without FCS), zero padded.
 pad60() {

@@ -149,9 +149,6 @@ check hw_rx_len_no_fcs "received lengths or byte counters include the FCS" rx_le
 # buffer (frame + FCS = 2048 k + 1..4), so the last buffer holds only FCS
 # bytes and the rest of the FCS sits at the end of the one before; 4050
 # ends the FCS on the buffer's last byte.
-set_mtu() {
-	ip link set dev "$DUT" mtu "$1" && in_peer ip link set dev "$PEER_IF" mtu "$1"
-}
 fcs_split_ok() {
 	set_mtu 9000
 	wait_for 10 carrier_up "$DUT"

@@ -93,9 +93,6 @@ check drv_rx_counters "DUT receive counters do not add up to what the peer sent"
 	rx_counters_agree
 
 # --- jumbo MTU: frames that span rx descriptors --------------------------------
-set_mtu() {
-	ip link set dev "$DUT" mtu "$1" && in_peer ip link set dev "$PEER_IF" mtu "$1"
-}
 jumbo_ok() {
 	set_mtu 9000 || { echo "cannot set MTU 9000" >&2; return 1; }
 	wait_for 10 carrier_up "$DUT"

@@ -12,15 +12,7 @@
 net_setup "$E1K_DRIVER"
 ping_all peer 2 "$DUT_IP4"
 DUT_MAC=$(mac_of "$DUT")
-DBG=/sys/kernel/debug/e1k_xdp/$(basename "$(readlink "/sys/class/net/$DUT/device")")
-
-# knob NAME VALUE: arm (or disarm, 0) a fault knob.
-knob() { echo "$2" >"$DBG/$1"; }
-knobs_off() {
-	for _k in fail_ring_alloc fail_page_refill fail_skb_build fail_reset fail_xdp_xmit_map; do
-		knob $_k 0
-	done
-}
+DBG=$(dut_debugfs)
 # rx_pages: rx slots holding a page (a posted buffer).
 rx_pages() { awk '/^slot page/ { rx = 1; next } rx && NF == 5 { n += $2 } END { print n + 0 }' "$DBG/rings"; }
 # log_count TEXT: lines of this boot's kernel log that contain TEXT.
@@ -42,7 +34,7 @@ debugfs_shows_rings() {
 	[ "$_pages" -ge 240 ] || { echo "rings: $_pages rx slots hold a page" >&2; return 1; }
 	_rctl=$(awk '$1 == "RCTL" { print $2 }' "$DBG/registers")
 	[ $((_rctl & 2)) -eq 2 ] || { echo "registers: RCTL $_rctl without EN" >&2; return 1; }
-	for _k in fail_ring_alloc fail_page_refill fail_skb_build fail_reset fail_xdp_xmit_map; do
+	for _k in $KNOBS; do
 		[ "$(cat "$DBG/$_k")" = 0 ] || { echo "$_k is not 0 at start" >&2; return 1; }
 	done
 }
@@ -103,7 +95,7 @@ check hard_failed_reset_recovers "a failed reset left a port that down/up/rmmod 
 # The test reloaded the driver in its subshell: find the port again (with
 # two ports the names may have changed hands).
 DUT=$(iface_by_mac "$DUT_MAC" e1k_xdp)
-DBG=/sys/kernel/debug/e1k_xdp/$(basename "$(readlink "/sys/class/net/$DUT/device")")
+DBG=$(dut_debugfs)
 
 # open fails cleanly when it cannot get its rings, and works once it can.
 open_without_rings() {

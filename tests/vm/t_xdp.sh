@@ -53,20 +53,7 @@ xdp_detach
 
 # --- TX and the head/tail adjustments: exact bytes back on the wire -----
 # xchg_expect NAME OBJ EXPECTED_HEX SENT_HEX
-xchg_expect() { check "$1" "frames did not come back as expected" xchg_body "$2" "$3" "$4"; }
-xchg_body() {
-	_obj=$1 _want=$2 _sent=$3
-	xdp_attach "$_obj"
-	_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$_sent" --count 5 \
-		--timeout 3000 --udp-port 9999)
-	xdp_detach
-	_n=$(echo "$_got" | grep -c . || true)
-	[ "$_n" -eq 5 ] || { echo "$_n of 5 frames came back" >&2; return 1; }
-	[ "$(echo "$_got" | sort -u)" = "$_want" ] || {
-		echo "reply differs: got $(echo "$_got" | head -n1 | cut -c1-160)... want $(echo "$_want" | cut -c1-160)..." >&2
-		return 1
-	}
-}
+xchg_expect() { check "$1" "frames did not come back as expected" xchg_with "$2" xdp "$3" "$4"; }
 
 mtu=$(cat "/sys/class/net/$DUT/mtu")
 for len in 0 750 $((mtu - 42)); do
@@ -108,20 +95,12 @@ fi
 # udp_pass_expect NAME OBJ EXPECTED_PAYLOAD_HEX FRAME_HEX
 udp_pass_expect() { check "$1" "the socket did not get the program's datagram" udp_pass_body "$2" "$3" "$4"; }
 udp_pass_body() {
-	_obj=$1 _want=$2 _frame=$3
-	xdp_attach "$_obj"
-	pkt udp-recv 9999 --count 1 --timeout 4000 >/tmp/udp.out 2>/tmp/udp.err &
-	_rx=$!
-	wait_for 3 grep -q listening /tmp/udp.err
-	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_frame"
-	wait "$_rx" || true
+	xdp_attach "$1"
+	_rc=0
+	udp_payload_arrives "$3" "$2" || _rc=1
 	xdp_detach
-	[ "$(cat /tmp/udp.out)" = "$_want" ] || {
-		echo "socket got '$(cut -c1-80 /tmp/udp.out)', want '$(echo "$_want" | cut -c1-80)'" >&2
-		return 1
-	}
+	return $_rc
 }
-payload_of() { echo "$1" | cut -c85-; } # after 42 bytes of headers
 udp_pass_expect pass_adjust_tail_grow $TOBJ/xdp_t_pass_tail_grow.bpf.o \
 	"$(payload_of "$(test_frame --payload 100 --fill-tail 16)")" \
 	"$(test_frame --payload 100)"
@@ -156,59 +135,14 @@ check aborted "ABORTED not counted or traced exactly" aborted_test
 # --- REDIRECT: out of the DUT into a veth, and into the DUT from a veth ---
 redirect_out_test() {
 	veth_setup
-	# A veth delivers redirected frames only while its peer runs NAPI,
-	# which a native program on the peer turns on.
-	in_vns ip link set dev vr1 xdpdrv obj $TOBJ/xdp_t_pass.bpf.o sec xdp
-	xdp_attach $TOBJ/xdp_t_redirect.bpf.o
-	set_devmap "$(cat /sys/class/net/vr0/ifindex)"
-	_r0=$(dut_ethstat xdp_redirect)
-	in_vns "$E1K/bin/e1k-pkt" recv vr1 --count $N --timeout 5000 \
-		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
-	_cap=$!
-	wait_for 3 grep -q listening /tmp/redir.err
-	# Paced: the test is about every frame taking the redirect, not about
-	# the veth's queue absorbing a burst.
-	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count $N \
-		--rate 2000
-	wait "$_cap" || true
-	xdp_detach
-	veth_teardown
-	_n=$(grep -c . /tmp/redir.out || true)
-	[ "$_n" -eq $N ] || {
-		echo "$_n of $N frames reached the veth (xdp_redirect +$(($(dut_ethstat xdp_redirect) - _r0)), redirect_err $(dut_ethstat xdp_redirect_err), rx_missed $(dut_ethstat hw_rx_missed))" >&2
-		return 1
-	}
-	if [ "$DUT_DRIVER" = e1k_xdp ]; then
-		_r=$(($(dut_ethstat xdp_redirect) - _r0))
-		[ "$_r" -eq $N ] || { echo "ethtool xdp_redirect +$_r, want $N" >&2; return 1; }
-	fi
+	redirect_out_check $TOBJ/xdp_t_redirect.bpf.o xdp "$(test_frame --payload 64)" 2000
 }
 check redirect_out "frames redirected to a veth did not all arrive" redirect_out_test
 
 # ndo_xdp_xmit: only a native driver has it (the in-tree e1000 does not).
 redirect_in_test() {
 	veth_setup
-	ip link set dev vr0 xdpdrv obj $TOBJ/xdp_t_redirect.bpf.o sec xdp
-	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
-	_x0=$(dut_ethstat xdp_xmit)
-	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count $N --timeout 5000 \
-		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
-	_cap=$!
-	wait_for 3 grep -q listening /tmp/redir.err
-	# From the veth's side: addressed to the peer, as the DUT will send it.
-	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
-		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
-	in_vns "$E1K/bin/e1k-pkt" send vr1 "$_f" --count $N
-	wait "$_cap" || true
-	veth_teardown
-	_n=$(grep -c . /tmp/redir.out || true)
-	[ "$_n" -eq $N ] || { echo "$_n of $N frames left through the DUT" >&2; return 1; }
-	[ "$(sort -u /tmp/redir.out)" = "$(pad60 "$_f")" ] || {
-		echo "frames changed on the way" >&2
-		return 1
-	}
-	_x=$(($(dut_ethstat xdp_xmit) - _x0))
-	[ "$_x" -eq $N ] || { echo "ethtool xdp_xmit +$_x, want $N" >&2; return 1; }
+	redirect_in_check $TOBJ/xdp_t_redirect.bpf.o xdp 64 2000
 }
 if [ "$DUT_DRIVER" = e1k_xdp ]; then
 	check redirect_in_ndo_xdp_xmit "frames redirected into the DUT did not all leave" \
