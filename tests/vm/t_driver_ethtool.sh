@@ -234,4 +234,82 @@ macaddr_ok() {
 }
 check drv_set_mac "traffic failed after changing the MAC address" macaddr_ok
 
+# --- the netdev netlink family (6.12; 6.1 has none) -------------------------
+# What the kernel's drivers/net selftests (stats.py, xdp.py) read of a port:
+# its XDP features, per-queue statistics that agree with the rtnl counters
+# (/sys/class/net/*/statistics) before and after a down/up, and its page
+# pool, tied to the port and the NAPI that serves its rx queue.
+nd() { "$E1K/bin/e1k-netdev" "$@"; }
+# qstat NAME [--queue]: one statistic of the DUT (summed over its queues).
+qstat() { nd qstats "$DUT" ${2:+"$2"} | awk -v k="$1" '$(NF - 1) == k { s += $NF; f = 1 } END { if (f) print s }'; }
+xdp_features_ok() {
+	_f=$(nd dev "$DUT" | tr '\n' ' ')
+	[ "$_f" = "basic redirect ndo-xmit rx-sg ndo-xmit-sg " ] ||
+		{ echo "xdp-features '$_f'" >&2; return 1; }
+}
+# qstats_agree [down]: every counter the rtnl reports equals the device's
+# qstat and (with the port up: only live queues report) the sum over its
+# queues, read between two rtnl readings that agree (no frame in between).
+qstats_agree() {
+	for _k in rx-packets rx-bytes tx-packets tx-bytes; do
+		_r=$(echo "$_k" | tr - _)
+		_n=0
+		while :; do
+			_before=$(dut_stat "$_r")
+			_dev=$(qstat "$_k") _q=$(qstat "$_k" --queue)
+			[ "$(dut_stat "$_r")" != "$_before" ] || break
+			_n=$((_n + 1))
+			[ $_n -lt 5 ] || { echo "$_r never held still" >&2; return 1; }
+		done
+		[ "${1:-}" = down ] && _q=$_before
+		if [ "$_dev" != "$_before" ] || [ "$_q" != "$_before" ]; then
+			echo "$_k: qstats $_dev, queues $_q, rtnl $_before" >&2
+			return 1
+		fi
+	done
+}
+qstats_ok() {
+	ping_all peer 5 "$DUT_IP4" -s 1000
+	qstats_agree
+	[ "$(qstat rx-packets)" -gt 0 ] || { echo "no rx-packets" >&2; return 1; }
+	# Across a down/up, nothing is lost and the two still agree.
+	_rx=$(qstat rx-packets)
+	ip link set dev "$DUT" down
+	qstats_agree down
+	[ -z "$(qstat rx-packets --queue)" ] || { echo "a queue reported while down" >&2; return 1; }
+	[ "$(qstat rx-packets)" -ge "$_rx" ] || { echo "rx-packets fell over the down" >&2; return 1; }
+	ip link set dev "$DUT" up
+	wait_for 10 carrier_up "$DUT"
+	ping_all peer 5 "$DUT_IP4"
+	qstats_agree
+	[ "$(qstat rx-packets)" -ge $((_rx + 5)) ] || { echo "rx-packets lost over the down/up" >&2; return 1; }
+}
+no_page_pool() { [ -z "$(nd page-pools "$DUT")" ]; }
+# page_pool_ok: one page pool of the DUT's, on the NAPI of its rx queue;
+# gone with the port down, a new one after up.
+page_pool_ok() {
+	_napi=$(nd queues "$DUT" | awk '$1 == "rx" && $2 == 0 { print $4 }')
+	if [ -z "$_napi" ] || [ "$_napi" -eq 0 ]; then
+		echo "rx queue 0 has no NAPI: '$_napi'" >&2
+		return 1
+	fi
+	_pools=$(nd page-pools "$DUT")
+	[ "$(echo "$_pools" | grep -c .)" -eq 1 ] || { echo "pools: '$_pools'" >&2; return 1; }
+	[ "$(echo "$_pools" | awk '{ print $4 }')" = "$_napi" ] ||
+		{ echo "the pool's NAPI is not the rx queue's ($_napi): $_pools" >&2; return 1; }
+	ip link set dev "$DUT" down
+	# (A pool goes once the stack has returned its pages.)
+	wait_for 5 no_page_pool || { echo "a pool outlived the down: $(nd page-pools "$DUT")" >&2; return 1; }
+	ip link set dev "$DUT" up
+	wait_for 10 carrier_up "$DUT"
+	[ "$(nd page-pools "$DUT" | grep -c .)" -eq 1 ] || { echo "no pool after up" >&2; return 1; }
+}
+case "$E1K_KVER" in
+6.12*)
+	check drv_netdev_xdp_features "xdp-features not as the driver supports them" xdp_features_ok
+	check drv_qstats_match_rtnl "qstats and the rtnl counters disagree" qstats_ok
+	check drv_page_pool_listed "the page pool is not listed on the port's NAPI" page_pool_ok
+	;;
+esac
+
 dut_unload
