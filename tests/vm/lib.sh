@@ -569,7 +569,7 @@ redirect_out_check() {
 	_n=$(grep -c . /tmp/redir.out || true)
 	_r=$(($(dut_ethstat xdp_redirect) - _r0))
 	[ "$_n" -eq "$N" ] || {
-		echo "$_n of $N frames reached the veth (xdp_redirect +$_r, redirect_err $(dut_ethstat xdp_redirect_err), rx_missed $(dut_ethstat hw_rx_missed))" >&2
+		echo "$_n of $N frames reached the veth (xdp_redirect +$_r, redirect_err $(dut_ethstat xdp_redirect_err), rx_missed $(dut_ethstat hw_rx_missed)) $(grep -h dropped /tmp/redir.err)" >&2
 		return 1
 	}
 	[ "$(sort -u /tmp/redir.out)" = "$(pad60 "$3")" ] || { echo "frames changed on the way" >&2; return 1; }
@@ -596,7 +596,7 @@ redirect_in_check() {
 	veth_teardown
 	_n=$(grep -c . /tmp/redir.out || true)
 	_x=$(($(dut_ethstat xdp_xmit) - _x0))
-	[ "$_n" -eq "$N" ] || { echo "$_n of $N frames left through the DUT (xdp_xmit +$_x)" >&2; return 1; }
+	[ "$_n" -eq "$N" ] || { echo "$_n of $N frames left through the DUT (xdp_xmit +$_x) $(grep -h dropped /tmp/redir.err)" >&2; return 1; }
 	[ "$(sort -u /tmp/redir.out)" = "$(pad60 "$_f")" ] || { echo "frames changed on the way" >&2; return 1; }
 	[ "$_x" -eq "$N" ] || { echo "ethtool xdp_xmit +$_x, want $N" >&2; return 1; }
 }
