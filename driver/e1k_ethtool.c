@@ -141,7 +141,8 @@ static int e1k_set_ringparam(struct net_device *netdev,
 		netdev_err(netdev,
 			   "the device did not come out of reset for the ring resize: %d\n",
 			   err);
-		NL_SET_ERR_MSG_MOD(extack, "the device did not come out of reset; the port stays down");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the device did not come out of reset; the port stays down");
 		goto out_free;
 	}
 	a->tx_ring_count = tx;	/* sizes the rx page pool too */

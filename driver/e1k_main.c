@@ -408,6 +408,14 @@ u64 e1k_read_reg_writes(struct e1k_adapter *a)
 	return sum;
 }
 
+/* Frames the MAC received in error: rtnl's rx_errors, part of qstats'
+ * hw_drops.
+ */
+static u64 e1k_hw_rx_errors(const struct e1k_hw_stats *hw)
+{
+	return hw->rxerrc + hw->crcerrs + hw->ruc + hw->roc + hw->rlec;
+}
+
 static void e1k_get_stats64(struct net_device *netdev,
 			    struct rtnl_link_stats64 *stats)
 {
@@ -426,7 +434,7 @@ static void e1k_get_stats64(struct net_device *netdev,
 	stats->rx_dropped = n.rx_skb_failed + n.rx_multi_desc_dropped;
 	stats->tx_dropped = x.tx_dropped;
 
-	stats->rx_errors = hw->rxerrc + hw->crcerrs + hw->ruc + hw->roc + hw->rlec;
+	stats->rx_errors = e1k_hw_rx_errors(hw);
 	stats->rx_crc_errors = hw->crcerrs;
 	stats->rx_length_errors = hw->ruc + hw->roc + hw->rlec;
 	stats->rx_missed_errors = hw->mpc;
@@ -447,18 +455,18 @@ static void e1k_get_queue_stats_rx(struct net_device *netdev, int idx,
 				   struct netdev_queue_stats_rx *rx)
 {
 	struct e1k_adapter *a = netdev_priv(netdev);
-	struct rtnl_link_stats64 link = {};
+	struct e1k_hw_stats *hw = &a->hw_stats;
 	struct e1k_napi_counters n;
 
 	e1k_read_napi_counters(a, &n);
-	e1k_get_stats64(netdev, &link);
 	rx->packets = n.rx_packets;
 	rx->bytes = n.rx_bytes;
 	rx->alloc_fail = n.rx_alloc_failed;
 	rx->csum_unnecessary = n.rx_csum_good;
 	rx->csum_bad = n.rx_csum_err;
-	rx->hw_drops = link.rx_errors + link.rx_missed_errors;
-	rx->hw_drop_overruns = link.rx_missed_errors;
+	/* Missed frames (MPC) are get_stats64's rx_missed_errors. */
+	rx->hw_drops = e1k_hw_rx_errors(hw) + hw->mpc;
+	rx->hw_drop_overruns = hw->mpc;
 }
 
 static void e1k_get_queue_stats_tx(struct net_device *netdev, int idx,
@@ -764,6 +772,7 @@ static struct pci_driver e1k_driver = {
 	.remove		= e1k_remove,
 	.shutdown	= e1k_shutdown,
 };
+
 static int __init e1k_init_module(void)
 {
 	int err;
