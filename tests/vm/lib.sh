@@ -578,27 +578,41 @@ redirect_out_check() {
 		return 1
 	fi
 }
-# redirect_in_check OBJ SECTION PAYLOAD RATE: OBJ on vr0 sends frames of
-# PAYLOAD bytes, sent from vr1 and addressed to the peer as the DUT will
-# send them, into the DUT (its ndo_xdp_xmit), which sends them to the peer.
+# redirect_in_check OBJ SECTION PAYLOAD RATE [REFUSED]: OBJ on vr0 sends
+# $N frames of PAYLOAD bytes, sent from vr1 and addressed to the peer as
+# the DUT will send them, into the DUT (its ndo_xdp_xmit), which sends them
+# to the peer. With REFUSED, the debugfs knob fail_xdp_xmit_frag_map ($DBG)
+# fails the mapping of a frag of that many frames: those are refused whole
+# and counted in xdp_xmit_err, every other frame leaves whole.
 redirect_in_check() {
+	_refused=${5:-0}
 	ip link set dev vr0 xdpdrv obj "$1" sec "$2"
 	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
-	_x0=$(dut_ethstat xdp_xmit)
-	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count "$N" --timeout 5000 \
+	_x0=$(dut_ethstat xdp_xmit) _e0=$(dut_ethstat xdp_xmit_err)
+	_want=$((N - _refused))
+	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count "$_want" --timeout 5000 \
 		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
 	_cap=$!
 	wait_for 3 grep -q listening /tmp/redir.err
 	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload "$3")
+	[ "$_refused" -eq 0 ] || knob fail_xdp_xmit_frag_map "$_refused"
 	in_vns "$E1K/bin/e1k-pkt" send vr1 "$_f" --count "$N" --rate "$4"
 	wait "$_cap" || true
+	_left=0
+	if [ "$_refused" -ne 0 ]; then
+		_left=$(cat "$DBG/fail_xdp_xmit_frag_map")
+		knob fail_xdp_xmit_frag_map 0
+	fi
 	veth_teardown
 	_n=$(grep -c . /tmp/redir.out || true)
-	_x=$(($(dut_ethstat xdp_xmit) - _x0))
-	[ "$_n" -eq "$N" ] || { echo "$_n of $N frames left through the DUT (xdp_xmit +$_x) $(grep -h dropped /tmp/redir.err)" >&2; return 1; }
+	_x=$(($(dut_ethstat xdp_xmit) - _x0)) _e=$(($(dut_ethstat xdp_xmit_err) - _e0))
+	[ "$_n" -eq "$_want" ] || { echo "$_n of $_want frames left through the DUT (xdp_xmit +$_x) $(grep -h dropped /tmp/redir.err)" >&2; return 1; }
 	[ "$(sort -u /tmp/redir.out)" = "$(pad60 "$_f")" ] || { echo "frames changed on the way" >&2; return 1; }
-	[ "$_x" -eq "$N" ] || { echo "ethtool xdp_xmit +$_x, want $N" >&2; return 1; }
+	if [ "$_x" -ne "$_want" ] || [ "$_e" -ne "$_refused" ] || [ "$_left" -ne 0 ]; then
+		echo "ethtool xdp_xmit +$_x, xdp_xmit_err +$_e, knob left $_left: want $_want, $_refused, 0" >&2
+		return 1
+	fi
 }
 # shellcheck disable=SC2046 # le32 prints four separate words
 set_devmap() { bpftool map update name t_devmap key 0 0 0 0 value $(le32 "$1"); }

@@ -220,30 +220,7 @@ redirect_in() {
 # ones around it leave whole.
 frag_map_fail() {
 	veth_jumbo
-	ip link set dev vr0 xdpdrv obj "$TOBJ/xdp_t_mb_redirect.bpf.o" sec xdp.frags
-	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
-	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
-		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload $((9014 - HDRS)))
-	_x0=$(dut_ethstat xdp_xmit) _e0=$(dut_ethstat xdp_xmit_err)
-	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count 7 --timeout 5000 \
-		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
-	_cap=$!
-	wait_for 3 grep -q listening /tmp/redir.err
-	knob fail_xdp_xmit_frag_map 3
-	in_vns "$E1K/bin/e1k-pkt" send vr1 "$_f" --count 10 --rate 100
-	wait "$_cap" || true
-	_left=$(cat "$DBG/fail_xdp_xmit_frag_map")
-	knobs_off
-	veth_teardown
-	_x=$(($(dut_ethstat xdp_xmit) - _x0)) _e=$(($(dut_ethstat xdp_xmit_err) - _e0))
-	if [ "$_x" != 7 ] || [ "$_e" != 3 ] || [ "$_left" != 0 ]; then
-		echo "xdp_xmit +$_x, xdp_xmit_err +$_e, knob left $_left: want 7, 3, 0" >&2
-		return 1
-	fi
-	if [ "$(grep -c . /tmp/redir.out)" -ne 7 ] || [ "$(sort -u /tmp/redir.out)" != "$_f" ]; then
-		echo "the frames taken did not all leave whole" >&2
-		return 1
-	fi
+	redirect_in_check "$TOBJ/xdp_t_mb_redirect.bpf.o" xdp.frags $((9014 - HDRS)) 100 3
 }
 DBG=$(dut_debugfs)
 case "$E1K_KVER" in
