@@ -18,7 +18,8 @@
 #   busy the DUT is, the host CPU of QEMU's main loop, of its vCPU thread
 #   and of the generator, the DUT's busy ns per frame meanwhile), DUT cost
 #   per frame at $BENCH_COST_PPS, ICMP RTT at 200 pps; and native XDP_DROP
-#   paced at 0.95x the ceiling.
+#   paced at 0.95x the ceiling. The jumbo arms (jdrop, jpass) send
+#   8,000-byte frames to the DUT at MTU 9000.
 # BENCH_PHASE=bound: the DUT's CPU is the scarce resource: while an arm is
 #   measured, QEMU's vCPU thread gets $BENCH_VCPU_PCT % of one host CPU
 #   (hostd.py's throttle). Each arm's capacity (unpaced: frames delivered
@@ -74,6 +75,11 @@ arm_on() {
 		"$E1K/bin/e1k-xdp-loader" echo sync "$DUT" >/dev/null
 		gen="--icmp --size 98" count_how=back
 		;;
+	jdrop.* | jpass.*)
+		jumbo_on "$1" || return 1
+		gen="--size 8000"
+		case "$1" in jpass.*) count_how=stack ;; esac
+		;;
 	redirect.*)
 		xdp_on "$(xdp_mode)" "$TOBJ/xdp_t_redirect.bpf.o"
 		set_devmap "$(cat "/sys/class/net/$DUT2/ifindex")"
@@ -83,19 +89,40 @@ arm_on() {
 	esac
 }
 xdp_on() { ip -force link set dev "$DUT" "$1" obj "$2" sec xdp; }
+# jumbo_on ARM: MTU 9000 and the bundled drop or pass program, attached by
+# the loader as a multi-buffer program: native e1k_xdp gives it a frame
+# that spans rx buffers as one xdp_buff, the in-tree e1000's generic hook
+# linearizes each frame into one buffer first.
+jumbo_on() {
+	ip link set dev "$DUT" mtu 9000
+	wait_for 10 carrier_up "$DUT" || { echo "no carrier at MTU 9000" >&2; return 1; }
+	_mode=native
+	case "$1" in *_generic) _mode=skb ;; esac
+	_prog=drop
+	case "$1" in jpass.*) _prog=pass ;; esac
+	"$E1K/bin/e1k-xdp-loader" attach "$DUT" "$_prog" --mode "$_mode" --force >/dev/null
+}
 arm_off() {
 	ip link set dev "$DUT" xdpdrv off 2>/dev/null || true
 	ip link set dev "$DUT" xdpgeneric off 2>/dev/null || true
+	if [ "$(cat "/sys/class/net/$DUT/mtu")" != 1500 ]; then
+		ip link set dev "$DUT" mtu 1500
+		wait_for 10 carrier_up "$DUT"
+	fi
 }
 # arms_of DRIVER: the arms of this phase on DRIVER ($BENCH_ARMS, if set,
 # keeps only the arms it names). The DUT-bound phase leaves out the two
-# baselines no goal reads (the in-tree e1000's stack drop and echo reply).
+# baselines no goal reads (the in-tree e1000's stack drop and echo reply)
+# and the jumbo arms (8,000-byte frames at MTU 9000: their goal is the
+# DUT's cost per frame, section 1's).
 arms_of() {
 	case "$1" in
 	e1k_xdp) _arms="drop.e1k_xdp_native drop.e1k_xdp_skb drop.e1k_xdp_stack tx.e1k_xdp_native
-		echo.e1k_xdp_native echo.e1k_xdp_kernel redirect.e1k_xdp_native" ;;
+		echo.e1k_xdp_native echo.e1k_xdp_kernel redirect.e1k_xdp_native"
+	   [ "$phase" = bound ] || _arms="$_arms jdrop.e1k_xdp_native jpass.e1k_xdp_native" ;;
 	*) _arms="drop.${1}_generic tx.${1}_generic redirect.${1}_generic"
-	   [ "$phase" = bound ] || _arms="$_arms drop.${1}_stack echo.${1}_kernel" ;;
+	   [ "$phase" = bound ] ||
+		_arms="$_arms drop.${1}_stack echo.${1}_kernel jdrop.${1}_generic jpass.${1}_generic" ;;
 	esac
 	for _a in $_arms; do
 		case " ${BENCH_ARMS:-$_a} " in *" $_a "*) echo "$_a" ;; esac
