@@ -222,7 +222,7 @@ static int open_socket(const char *ifname, int *ifindex)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
 				   .sll_protocol = htons(ETH_P_ALL) };
-	int fd;
+	int fd, rcvbuf = 8 << 20;
 
 	*ifindex = (int)if_nametoindex(ifname);
 	if (!*ifindex)
@@ -230,6 +230,13 @@ static int open_socket(const char *ifname, int *ifindex)
 	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	if (fd < 0)
 		die("socket(AF_PACKET): %s (need root)", strerror(errno));
+	/* Room for a burst of jumbo frames (each costs the buffer its pages,
+	 * some 16 KiB): the default 208 KiB held a dozen, and on a slow (debug)
+	 * kernel the socket dropped what came faster than the capture read it.
+	 * Before the bind: xchg's replies may come while it is still sending.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+		die("SO_RCVBUFFORCE: %s", strerror(errno));
 	sll.sll_ifindex = *ifindex;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		die("bind: %s", strerror(errno));
@@ -318,17 +325,12 @@ static unsigned long capture(int fd, unsigned long count, long timeout_ms,
 	static uint8_t buf[MAX_FRAME + 4];
 	long deadline = now_ms() + timeout_ms;
 	unsigned long got = 0;
-	int on = 1, rcvbuf = 8 << 20;
+	int on = 1;
 	struct tpacket_stats st;
 	socklen_t stlen = sizeof(st);
 
 	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &on, sizeof(on)) < 0)
 		die("PACKET_AUXDATA: %s", strerror(errno));
-	/* Room for a burst of jumbo frames (each costs the buffer its pages,
-	 * some 16 KiB): the default 208 KiB held a dozen, and on a slow (debug)
-	 * kernel the socket dropped what came faster than this loop read it. */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
-		die("SO_RCVBUFFORCE: %s", strerror(errno));
 	while (got < count) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		union {
