@@ -10,6 +10,7 @@
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <net/xdp.h>
+#include <net/xdp_sock_drv.h>
 
 #include "e1k_compat.h"
 #include "e1k_regs.h"
@@ -63,6 +64,8 @@ enum e1k_tx_type {
 	E1K_TX_XDP_TX,		/* our own rx page: back to the page pool */
 	E1K_TX_XDP_FRAME,	/* from ndo_xdp_xmit: unmap, return the frame */
 	E1K_TX_XDP_FRAME_FRAG,	/* its later buffers (frags): unmap only */
+	E1K_TX_XSK_TX,		/* XDP_TX of a UMEM frame: back to the xsk pool */
+	E1K_TX_XSK_XMIT,	/* from the AF_XDP socket's tx ring: completed */
 	E1K_TX_CTX,		/* a context descriptor: nothing to free */
 };
 
@@ -72,6 +75,7 @@ struct e1k_tx_buffer {
 		struct sk_buff *skb;
 		struct page *page;
 		struct xdp_frame *xdpf;
+		struct xdp_buff *xsk;
 	};
 	dma_addr_t dma;
 	u32 len;
@@ -85,8 +89,14 @@ struct e1k_tx_buffer {
 	bool first;
 };
 
+/* A posted rx buffer: a page of the page pool, or (AF_XDP zero-copy) a
+ * UMEM frame of the xsk pool, which knows its own DMA address.
+ */
 struct e1k_rx_buffer {
-	struct page *page;
+	union {
+		struct page *page;
+		struct xdp_buff *xsk;
+	};
 	dma_addr_t dma;
 };
 
@@ -111,7 +121,8 @@ struct e1k_rx_ring {
 	unsigned int next_to_clean;
 	struct e1k_rx_buffer *buf;
 	struct page_pool *pool;
-	struct xdp_rxq_info xdp_rxq;
+	struct xdp_rxq_info xdp_rxq;	/* page pool frames */
+	struct xdp_rxq_info xsk_rxq;	/* UMEM frames (AF_XDP zero-copy) */
 	/* A frame spanning descriptors while it is being put together (it
 	 * may end in a later poll); .data is NULL between frames.
 	 */
@@ -224,6 +235,13 @@ struct e1k_adapter {
 	unsigned int rx_ring_count;
 
 	struct bpf_prog __rcu *xdp_prog;
+	/*
+	 * AF_XDP zero-copy on queue 0 (e1k_xsk.c): set while a socket's
+	 * pool is bound. The rx ring is then filled from its UMEM and the
+	 * socket's tx ring feeds ours. Changed only under RTNL with NAPI
+	 * off and both rings emptied of the other mode's buffers.
+	 */
+	struct xsk_buff_pool *xsk_pool;
 	struct e1k_napi_stats napi_stats;
 	struct e1k_xmit_stats xmit_stats;
 
@@ -317,7 +335,20 @@ int e1k_phy_read(struct e1k_adapter *a, u32 reg, u16 *val);
 int e1k_phy_write(struct e1k_adapter *a, u32 reg, u16 val);
 int e1k_phy_restart_aneg(struct e1k_adapter *a);
 
+/* What one rx poll did, for the counters and the flushes at its end. */
+struct e1k_rx_poll {
+	int done;		/* frames received */
+	unsigned int bytes;
+	unsigned int xdp_status;	/* E1K_XDP_* verdicts seen */
+};
+
 /* e1k_ring.c */
+void e1k_rx_frame_zc(struct e1k_adapter *a, struct bpf_prog *prog,
+		     struct e1k_rx_poll *poll, struct xdp_buff *xdp,
+		     u8 status, u8 errors, u16 tci);
+void e1k_rx_poll_done(struct e1k_adapter *a, struct e1k_rx_poll *poll,
+		      bool *xdp_tx);
+void e1k_xdp_restore_vlan(struct xdp_buff *xdp, u16 tci);
 void e1k_rx_put_frame(struct e1k_rx_ring *ring, struct xdp_buff *xdp,
 		      bool in_napi);
 int e1k_setup_tx_ring(struct e1k_adapter *a);
@@ -350,17 +381,35 @@ void e1k_tx_bump_tail(struct e1k_adapter *a);
 int e1k_bpf(struct net_device *netdev, struct netdev_bpf *bpf);
 bool e1k_xdp_mtu_ok(const struct bpf_prog *prog, unsigned int mtu);
 unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
-			 struct xdp_buff *xdp);
+			 struct xdp_buff *xdp, bool zc);
+bool e1k_xdp_room(struct e1k_tx_ring *ring, unsigned int n);
+void e1k_xdp_put(struct e1k_tx_ring *ring, unsigned int k, unsigned int n,
+		 enum e1k_tx_type type, void *owner, dma_addr_t dma, u32 len);
+void e1k_xdp_publish(struct e1k_tx_ring *ring, unsigned int n, u32 bytes);
 void e1k_xdp_finish(struct e1k_adapter *a, unsigned int status);
 int e1k_xdp_xmit(struct net_device *netdev, int n, struct xdp_frame **frames,
 		 u32 flags);
 void e1k_set_xdp_features(struct net_device *netdev);
+
+/* e1k_xsk.c */
+int e1k_xsk_pool_setup(struct e1k_adapter *a, struct xsk_buff_pool *pool,
+		       u16 queue_id);
+int e1k_xsk_wakeup(struct net_device *netdev, u32 queue_id, u32 flags);
+bool e1k_xsk_alloc_rx_buffers(struct e1k_adapter *a, unsigned int count);
+void e1k_xsk_clean_rx_buffers(struct e1k_adapter *a);
+int e1k_xsk_clean_rx_irq(struct e1k_adapter *a, struct xsk_buff_pool *pool,
+			 int budget, bool *xdp_tx);
+bool e1k_xsk_xmit(struct e1k_adapter *a, struct xsk_buff_pool *pool,
+		  unsigned int budget);
+bool e1k_xsk_tx(struct e1k_adapter *a, struct xdp_buff *xdp);
+struct sk_buff *e1k_xsk_build_skb(struct e1k_adapter *a, struct xdp_buff *xdp);
 
 /* e1k_main.c */
 void e1k_up(struct e1k_adapter *a);
 int e1k_down(struct e1k_adapter *a);
 void e1k_write_rx_mode(struct e1k_adapter *a);
 void e1k_irq_enable(struct e1k_adapter *a);
+void e1k_irq_disable(struct e1k_adapter *a);
 
 void e1k_read_napi_counters(struct e1k_adapter *a, struct e1k_napi_counters *c);
 void e1k_read_xmit_counters(struct e1k_adapter *a, struct e1k_xmit_counters *c);

@@ -37,4 +37,11 @@
 #define E1K_HAVE_XDP_FEATURES 1
 #endif
 
+/* xsk_buff_dma_sync_for_cpu lost its pool argument in 6.10. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define e1k_xsk_sync_for_cpu(xdp, pool) xsk_buff_dma_sync_for_cpu(xdp)
+#else
+#define e1k_xsk_sync_for_cpu(xdp, pool) xsk_buff_dma_sync_for_cpu(xdp, pool)
+#endif
+
 #endif

@@ -32,7 +32,7 @@ void e1k_irq_enable(struct e1k_adapter *a)
 	e1k_wr_fast(a, E1K_IMS, E1K_INT_ENABLED);
 }
 
-static void e1k_irq_disable(struct e1k_adapter *a)
+void e1k_irq_disable(struct e1k_adapter *a)
 {
 	e1k_wr(a, E1K_IMC, ~0u);
 	e1k_flush(a);
@@ -62,6 +62,7 @@ static irqreturn_t e1k_intr(int irq, void *data)
 static int e1k_poll(struct napi_struct *napi, int budget)
 {
 	struct e1k_adapter *a = container_of(napi, struct e1k_adapter, napi);
+	struct xsk_buff_pool *xsk_pool = READ_ONCE(a->xsk_pool);
 	bool tx_done, xdp_tx;
 	int rx_done;
 
@@ -69,7 +70,13 @@ static int e1k_poll(struct napi_struct *napi, int budget)
 	/* netpoll: transmit completions only, and NAPI stays scheduled. */
 	if (unlikely(!budget))
 		return 0;
-	rx_done = e1k_clean_rx_irq(a, budget, &xdp_tx);
+	if (xsk_pool) {
+		/* AF_XDP zero-copy (e1k_xsk.c): both directions. */
+		rx_done = e1k_xsk_clean_rx_irq(a, xsk_pool, budget, &xdp_tx);
+		tx_done = e1k_xsk_xmit(a, xsk_pool, budget) && tx_done;
+	} else {
+		rx_done = e1k_clean_rx_irq(a, budget, &xdp_tx);
+	}
 	if (xdp_tx) {
 		/*
 		 * Frames this poll bounced with XDP_TX may be done already
@@ -356,6 +363,11 @@ static int e1k_change_mtu(struct net_device *netdev, int new_mtu)
 			   new_mtu, E1K_XDP_MAX_MTU);
 		return -EINVAL;
 	}
+	if (a->xsk_pool && new_mtu > E1K_XDP_MAX_MTU) {
+		netdev_err(netdev, "MTU %d too large while an AF_XDP zero-copy socket is bound (at most %d: a frame must fit one UMEM frame)\n",
+			   new_mtu, E1K_XDP_MAX_MTU);
+		return -EINVAL;
+	}
 	WRITE_ONCE(netdev->mtu, new_mtu);
 	if (netif_running(netdev)) {
 		u32 rctl;
@@ -572,6 +584,7 @@ static const struct net_device_ops e1k_netdev_ops = {
 	.ndo_features_check	= e1k_features_check,
 	.ndo_bpf		= e1k_bpf,
 	.ndo_xdp_xmit		= e1k_xdp_xmit,
+	.ndo_xsk_wakeup		= e1k_xsk_wakeup,
 };
 
 /* --------------------------------------------------------- probe/remove */

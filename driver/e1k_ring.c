@@ -123,12 +123,24 @@ int e1k_alloc_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring,
 					 ring->pool);
 	if (err)
 		goto err_rxq;
+	/* The UMEM's frames arrive on this one (e1k_xsk.c): registered
+	 * now, so binding a socket registers nothing.
+	 */
+	err = xdp_rxq_info_reg(&ring->xsk_rxq, a->netdev, 0, a->napi.napi_id);
+	if (err)
+		goto err_rxq;
+	err = xdp_rxq_info_reg_mem_model(&ring->xsk_rxq, MEM_TYPE_XSK_BUFF_POOL,
+					 NULL);
+	if (err)
+		goto err_xsk_rxq;
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
 	ring->xdp.data = NULL;
 	ring->discard = false;
 	return 0;
 
+err_xsk_rxq:
+	xdp_rxq_info_unreg(&ring->xsk_rxq);
 err_rxq:
 	xdp_rxq_info_unreg(&ring->xdp_rxq);
 err_pool:
@@ -150,6 +162,8 @@ int e1k_setup_rx_ring(struct e1k_adapter *a)
 
 void e1k_release_rx_ring(struct e1k_adapter *a, struct e1k_rx_ring *ring)
 {
+	if (xdp_rxq_info_is_reg(&ring->xsk_rxq))
+		xdp_rxq_info_unreg(&ring->xsk_rxq);
 	if (xdp_rxq_info_is_reg(&ring->xdp_rxq))
 		xdp_rxq_info_unreg(&ring->xdp_rxq);
 	/* After the rxq: unregistering the memory model drops its pool ref. */
@@ -203,6 +217,7 @@ void e1k_take_rx_ring(struct e1k_rx_ring *dst, struct e1k_rx_ring *src)
 	dst->pool = src->pool;
 	/* Held by value: the pool knows its memory model by id only. */
 	dst->xdp_rxq = src->xdp_rxq;
+	dst->xsk_rxq = src->xsk_rxq;
 	dst->next_to_use = 0;
 	dst->next_to_clean = 0;
 	dst->xdp.data = NULL;
@@ -211,6 +226,7 @@ void e1k_take_rx_ring(struct e1k_rx_ring *dst, struct e1k_rx_ring *src)
 	src->buf = NULL;
 	src->pool = NULL;
 	memset(&src->xdp_rxq, 0, sizeof(src->xdp_rxq));
+	memset(&src->xsk_rxq, 0, sizeof(src->xsk_rxq));
 }
 
 void e1k_configure_tx(struct e1k_adapter *a)
@@ -261,6 +277,11 @@ void e1k_configure_rx(struct e1k_adapter *a)
 		a->rctl |= E1K_RCTL_LPE;
 	a->rx_mode_synced = false;	/* whole MTA and RCTL written */
 	e1k_write_rx_mode(a);	/* adds UPE/MPE and writes RCTL */
+	/* The UMEM's frames name the rxq they arrive on (a resize moves
+	 * it); before the first is taken from the pool.
+	 */
+	if (a->xsk_pool)
+		xsk_pool_set_rxq_info(a->xsk_pool, &ring->xsk_rxq);
 	e1k_alloc_rx_buffers(a, e1k_desc_unused(ring->next_to_use,
 						ring->next_to_clean, ring->count));
 }
@@ -268,13 +289,38 @@ void e1k_configure_rx(struct e1k_adapter *a)
 /* ------------------------------------------------------------- transmit */
 
 /*
- * Release what a tx slot holds. Frames from ndo_xdp_xmit go into @bq, for
- * one return per cleaning run, after every slot of theirs is unmapped
- * (frags included: returning the frame frees their pages).
+ * What a cleaning run gives back at its end, in one call each: frames
+ * from ndo_xdp_xmit, after every slot of theirs is unmapped (frags
+ * included: returning the frame frees their pages), and the AF_XDP
+ * socket's sent frames, to its completion ring.
  */
+struct e1k_tx_reclaim {
+	struct xdp_frame_bulk bq;
+	u32 xsk_frames;
+};
+
+static void e1k_tx_reclaim_init(struct e1k_tx_reclaim *r)
+	__acquires(RCU)
+{
+	xdp_frame_bulk_init(&r->bq);
+	r->xsk_frames = 0;
+	rcu_read_lock();	/* the bulk return's memory model lookup */
+}
+
+static void e1k_tx_reclaim_done(struct e1k_adapter *a, struct e1k_tx_reclaim *r)
+	__releases(RCU)
+{
+	xdp_flush_frame_bulk(&r->bq);
+	rcu_read_unlock();
+	/* Such slots exist only while the pool is bound (e1k_xsk.c). */
+	if (r->xsk_frames)
+		xsk_tx_completed(a->xsk_pool, r->xsk_frames);
+}
+
+/* Release what a tx slot holds. */
 static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
 				bool in_napi, int budget,
-				struct xdp_frame_bulk *bq)
+				struct e1k_tx_reclaim *r)
 {
 	struct device *dev = &a->pdev->dev;
 
@@ -297,10 +343,17 @@ static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
 		 * (the bulk return does not use it).
 		 */
 		dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
-		xdp_return_frame_bulk(b->xdpf, bq);
+		xdp_return_frame_bulk(b->xdpf, &r->bq);
 		break;
 	case E1K_TX_XDP_FRAME_FRAG:
 		dma_unmap_single(dev, b->dma, b->len, DMA_TO_DEVICE);
+		break;
+	case E1K_TX_XSK_TX:
+		/* A UMEM frame: mapped by its pool, for as long as it lives. */
+		xsk_buff_free(b->xsk);
+		break;
+	case E1K_TX_XSK_XMIT:
+		r->xsk_frames++;
 		break;
 	case E1K_TX_NONE:
 	case E1K_TX_CTX:
@@ -316,19 +369,17 @@ static void e1k_unmap_tx_buffer(struct e1k_adapter *a, struct e1k_tx_buffer *b,
 void e1k_clean_tx_buffers(struct e1k_adapter *a)
 {
 	struct e1k_tx_ring *ring = &a->tx_ring;
-	struct xdp_frame_bulk bq;
+	struct e1k_tx_reclaim r;
 	unsigned int i;
 
 	if (!ring->buf)
 		return;
-	xdp_frame_bulk_init(&bq);
-	rcu_read_lock();	/* the bulk return's memory model lookup */
+	e1k_tx_reclaim_init(&r);
 	for (i = 0; i < ring->count; i++) {
-		e1k_unmap_tx_buffer(a, &ring->buf[i], false, 0, &bq);
+		e1k_unmap_tx_buffer(a, &ring->buf[i], false, 0, &r);
 		ring->buf[i].first = false;
 	}
-	xdp_flush_frame_bulk(&bq);
-	rcu_read_unlock();
+	e1k_tx_reclaim_done(a, &r);
 	memset(ring->desc, 0, ring->size);
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
@@ -346,11 +397,10 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 	struct net_device *netdev = a->netdev;
 	unsigned int ntc = ring->next_to_clean;
 	unsigned int pkts = 0, bytes = 0, bql_pkts = 0, bql_bytes = 0;
-	struct xdp_frame_bulk bq;
+	struct e1k_tx_reclaim r;
 	int done = 0;
 
-	xdp_frame_bulk_init(&bq);
-	rcu_read_lock();	/* the bulk return's memory model lookup */
+	e1k_tx_reclaim_init(&r);
 	while (done < ring->count) {
 		struct e1k_tx_buffer *first = &ring->buf[ntc];
 		unsigned int eop, i;
@@ -361,8 +411,8 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 		eop = first->eop;
 		if (!(READ_ONCE(ring->desc[eop].status) & E1K_TXD_STAT_DD))
 			break;
-		if (!budget && (first->type == E1K_TX_XDP_TX ||
-				first->type == E1K_TX_XDP_FRAME))
+		if (!budget && first->type != E1K_TX_SKB &&
+		    first->type != E1K_TX_CTX)
 			break;
 		dma_rmb();
 
@@ -376,7 +426,7 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 		for (i = ntc;; i = (i + 1) % ring->count) {
 			struct e1k_tx_buffer *b = &ring->buf[i];
 
-			e1k_unmap_tx_buffer(a, b, true, budget, &bq);
+			e1k_unmap_tx_buffer(a, b, true, budget, &r);
 			b->first = false;
 			ring->desc[i].status = 0;
 			done++;
@@ -385,8 +435,7 @@ bool e1k_clean_tx_irq(struct e1k_adapter *a, int budget)
 		}
 		ntc = (eop + 1) % ring->count;
 	}
-	xdp_flush_frame_bulk(&bq);
-	rcu_read_unlock();
+	e1k_tx_reclaim_done(a, &r);
 	ring->next_to_clean = ntc;
 
 	if (pkts) {
@@ -683,6 +732,11 @@ void e1k_alloc_rx_buffers(struct e1k_adapter *a, unsigned int count)
 	struct e1k_rx_ring *ring = &a->rx_ring;
 	unsigned int i = ring->next_to_use, start = i;
 
+	if (a->xsk_pool) {
+		e1k_xsk_alloc_rx_buffers(a, count);
+		return;
+	}
+
 	while (count--) {
 		struct e1k_rx_buffer *b = &ring->buf[i];
 
@@ -735,6 +789,10 @@ void e1k_clean_rx_buffers(struct e1k_adapter *a)
 
 	if (!ring->buf)
 		return;
+	if (a->xsk_pool) {
+		e1k_xsk_clean_rx_buffers(a);
+		goto reset;
+	}
 	if (ring->xdp.data)
 		e1k_rx_put_frame(ring, &ring->xdp, false);
 	for (i = 0; i < ring->count; i++) {
@@ -744,6 +802,7 @@ void e1k_clean_rx_buffers(struct e1k_adapter *a)
 			page_pool_put_full_page(ring->pool, b->page, false);
 		b->page = NULL;
 	}
+reset:
 	memset(ring->desc, 0, ring->size);
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
@@ -808,7 +867,7 @@ static struct sk_buff *e1k_build_skb(struct e1k_adapter *a, struct xdp_buff *xdp
  * what the wire gets: put the tag back in front of the ethertype, in the
  * headroom. The stack untags a PASSed frame in software.
  */
-static void e1k_xdp_restore_vlan(struct xdp_buff *xdp, u16 tci)
+void e1k_xdp_restore_vlan(struct xdp_buff *xdp, u16 tci)
 {
 	u8 *data = (u8 *)xdp->data - VLAN_HLEN;
 
@@ -878,30 +937,38 @@ static bool e1k_rx_trim_tail(struct xdp_buff *xdp, unsigned int n)
 	return true;
 }
 
-/* What one rx poll did, for the counters and the flushes at its end. */
-struct e1k_rx_poll {
-	int done;		/* frames received */
-	unsigned int bytes;
-	unsigned int xdp_status;	/* E1K_XDP_* verdicts seen */
-};
+/* Give a frame's buffers back: to the page pool, or (@zc) to the UMEM. */
+static __always_inline void e1k_rx_put(struct e1k_rx_ring *ring,
+				       struct xdp_buff *xdp, bool zc)
+{
+	if (zc)
+		xsk_buff_free(xdp);
+	else
+		e1k_rx_put_frame(ring, xdp, true);
+}
 
 /*
  * A whole frame: run the program, if any, then build the skb for the
  * stack. @status, @errors and @tci are those of its EOP descriptor, which
- * hold the frame's.
+ * hold the frame's. @zc: @xdp is a UMEM frame of an AF_XDP pool (one
+ * buffer, never frags), which the stack gets a copy of; otherwise it is
+ * the ring's page-pool frame, which the skb is built around. Inlined into
+ * both callers, so the page-pool path carries no test of @zc.
  */
-static void e1k_rx_frame(struct e1k_adapter *a, struct bpf_prog *prog,
-			 struct e1k_rx_poll *poll, u8 status, u8 errors, u16 tci)
+static __always_inline void e1k_rx_frame_any(struct e1k_adapter *a,
+					     struct bpf_prog *prog,
+					     struct e1k_rx_poll *poll,
+					     struct xdp_buff *xdp, u8 status,
+					     u8 errors, u16 tci, bool zc)
 {
 	struct e1k_rx_ring *ring = &a->rx_ring;
-	struct xdp_buff *xdp = &ring->xdp;
 	struct sk_buff *skb;
 
 	if (prog) {
 		unsigned int verdict, len;
 		void *data;
 
-		if (unlikely(xdp_buff_has_frags(xdp) &&
+		if (unlikely(!zc && xdp_buff_has_frags(xdp) &&
 			     !prog->aux->xdp_has_frags)) {
 			/* It sees one buffer: a frame spanning several is
 			 * not for it (possible below E1K_XDP_MAX_MTU too:
@@ -917,12 +984,13 @@ static void e1k_rx_frame(struct e1k_adapter *a, struct bpf_prog *prog,
 		}
 		data = xdp->data;
 		len = xdp_get_buff_len(xdp);
-		verdict = e1k_run_xdp(a, prog, xdp);
+		verdict = e1k_run_xdp(a, prog, xdp, zc);
 		if (verdict != E1K_XDP_PASS) {
 			/* The frame now belongs to the tx ring, to another
-			 * device, or is back in the pool.
+			 * device or socket, or is back in its pool.
 			 */
-			xdp->data = NULL;
+			if (!zc)
+				xdp->data = NULL;
 			poll->xdp_status |= verdict;
 			poll->bytes += len;
 			poll->done++;
@@ -934,13 +1002,16 @@ static void e1k_rx_frame(struct e1k_adapter *a, struct bpf_prog *prog,
 		if (xdp->data != data || xdp_get_buff_len(xdp) != len)
 			status |= E1K_RXD_STAT_IXSM;
 	}
-	skb = e1k_build_skb(a, xdp);
+	skb = zc ? e1k_xsk_build_skb(a, xdp) : e1k_build_skb(a, xdp);
 	if (unlikely(!skb)) {
 		e1k_count(&a->napi_stats, rx_skb_failed, 1);
-		e1k_rx_put_frame(ring, xdp, true);
+		e1k_rx_put(ring, xdp, zc);
 		return;
 	}
-	xdp->data = NULL;
+	if (zc)
+		xsk_buff_free(xdp);	/* copied */
+	else
+		xdp->data = NULL;	/* the skb's now */
 	e1k_rx_checksum(a, status, errors, skb);
 	if (status & E1K_RXD_STAT_VP)
 		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), tci & VLAN_VID_MASK);
@@ -948,6 +1019,34 @@ static void e1k_rx_frame(struct e1k_adapter *a, struct bpf_prog *prog,
 	poll->bytes += skb->len + ETH_HLEN;
 	napi_gro_receive(&a->napi, skb);
 	poll->done++;
+}
+
+static void e1k_rx_frame(struct e1k_adapter *a, struct bpf_prog *prog,
+			 struct e1k_rx_poll *poll, u8 status, u8 errors, u16 tci)
+{
+	e1k_rx_frame_any(a, prog, poll, &a->rx_ring.xdp, status, errors, tci,
+			 false);
+}
+
+void e1k_rx_frame_zc(struct e1k_adapter *a, struct bpf_prog *prog,
+		     struct e1k_rx_poll *poll, struct xdp_buff *xdp,
+		     u8 status, u8 errors, u16 tci)
+{
+	e1k_rx_frame_any(a, prog, poll, xdp, status, errors, tci, true);
+}
+
+/* The end of an rx poll: flushes for the XDP verdicts, then the counters. */
+void e1k_rx_poll_done(struct e1k_adapter *a, struct e1k_rx_poll *poll,
+		      bool *xdp_tx)
+{
+	if (poll->xdp_status)
+		e1k_xdp_finish(a, poll->xdp_status);
+	*xdp_tx = poll->xdp_status & E1K_XDP_TX;
+
+	u64_stats_update_begin(&a->napi_stats.syncp);
+	a->napi_stats.c.rx_packets += poll->done;
+	a->napi_stats.c.rx_bytes += poll->bytes;
+	u64_stats_update_end(&a->napi_stats.syncp);
 }
 
 /* A bad descriptor: its page, and the frame it belonged to, are dropped. */
@@ -1049,15 +1148,7 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 			     le16_to_cpu(desc->special));
 	}
 	ring->next_to_clean = ntc;
-
-	if (poll.xdp_status)
-		e1k_xdp_finish(a, poll.xdp_status);
-	*xdp_tx = poll.xdp_status & E1K_XDP_TX;
-
-	u64_stats_update_begin(&a->napi_stats.syncp);
-	a->napi_stats.c.rx_packets += poll.done;
-	a->napi_stats.c.rx_bytes += poll.bytes;
-	u64_stats_update_end(&a->napi_stats.syncp);
+	e1k_rx_poll_done(a, &poll, xdp_tx);
 
 	/* Refill in batches: one RDT write for many buffers. */
 	if (e1k_desc_unused(ring->next_to_use, ntc, ring->count) >= E1K_RX_REFILL_BATCH)

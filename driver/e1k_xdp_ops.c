@@ -25,16 +25,17 @@ static unsigned int e1k_xdp_nr_bufs(struct skb_shared_info *sinfo)
 }
 
 /* Room for @n descriptors, keeping a full skb's worth for the stack. */
-static bool e1k_xdp_room(struct e1k_tx_ring *ring, unsigned int n)
+bool e1k_xdp_room(struct e1k_tx_ring *ring, unsigned int n)
 {
 	return e1k_desc_unused(ring->next_to_use, ring->next_to_clean,
 			       ring->count) >= E1K_TX_WAKE_THRESHOLD + n;
 }
 
-/* Buffer @k of @n, in the slot k places after next_to_use. */
-static void e1k_xdp_put(struct e1k_tx_ring *ring, unsigned int k,
-			unsigned int n, enum e1k_tx_type type, void *owner,
-			dma_addr_t dma, u32 len)
+/* Buffer @k of @n, in the slot k places after next_to_use; @owner is
+ * what cleaning releases (see enum e1k_tx_type), or NULL.
+ */
+void e1k_xdp_put(struct e1k_tx_ring *ring, unsigned int k, unsigned int n,
+		 enum e1k_tx_type type, void *owner, dma_addr_t dma, u32 len)
 {
 	unsigned int i = (ring->next_to_use + k) % ring->count;
 	struct e1k_tx_buffer *b = &ring->buf[i];
@@ -44,10 +45,17 @@ static void e1k_xdp_put(struct e1k_tx_ring *ring, unsigned int k,
 	if (k == n - 1)
 		cmd |= E1K_TXD_CMD_EOP | E1K_TXD_CMD_RS;
 	b->type = type;
-	if (type == E1K_TX_XDP_TX)
+	switch (type) {
+	case E1K_TX_XDP_TX:
 		b->page = owner;
-	else
+		break;
+	case E1K_TX_XSK_TX:
+		b->xsk = owner;
+		break;
+	default:
 		b->xdpf = owner;
+		break;
+	}
 	b->dma = dma;
 	b->len = len;
 	d->addr = cpu_to_le64(dma);
@@ -58,7 +66,7 @@ static void e1k_xdp_put(struct e1k_tx_ring *ring, unsigned int k,
 }
 
 /* The @n buffers put are one frame of @bytes: the cleaner may take it. */
-static void e1k_xdp_publish(struct e1k_tx_ring *ring, unsigned int n, u32 bytes)
+void e1k_xdp_publish(struct e1k_tx_ring *ring, unsigned int n, u32 bytes)
 {
 	unsigned int first = ring->next_to_use;
 	struct e1k_tx_buffer *b = &ring->buf[first];
@@ -112,8 +120,13 @@ static bool e1k_xdp_tx(struct e1k_adapter *a, struct xdp_buff *xdp)
 	return true;
 }
 
+/*
+ * Run the program on a received frame and act on its verdict. @zc: the
+ * frame is a UMEM buffer of an AF_XDP pool (e1k_xsk.c), which XDP_TX sends
+ * as it is and a drop returns to the pool.
+ */
 unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
-			 struct xdp_buff *xdp)
+			 struct xdp_buff *xdp, bool zc)
 {
 	struct e1k_napi_stats *st = &a->napi_stats;
 	u32 act = bpf_prog_run_xdp(prog, xdp);
@@ -123,7 +136,7 @@ unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
 		e1k_count(st, xdp_pass, 1);
 		return E1K_XDP_PASS;
 	case XDP_TX:
-		if (likely(e1k_xdp_tx(a, xdp))) {
+		if (likely(zc ? e1k_xsk_tx(a, xdp) : e1k_xdp_tx(a, xdp))) {
 			e1k_count(st, xdp_tx, 1);
 			return E1K_XDP_TX;
 		}
@@ -149,8 +162,11 @@ unsigned int e1k_run_xdp(struct e1k_adapter *a, struct bpf_prog *prog,
 		e1k_count(st, xdp_drop, 1);
 		break;
 	}
-	/* Dropped, aborted or failed: the pages go straight back. */
-	e1k_rx_put_frame(&a->rx_ring, xdp, true);
+	/* Dropped, aborted or failed: the buffers go straight back. */
+	if (zc)
+		xsk_buff_free(xdp);
+	else
+		e1k_rx_put_frame(&a->rx_ring, xdp, true);
 	return E1K_XDP_CONSUMED;
 }
 
@@ -311,6 +327,8 @@ int e1k_bpf(struct net_device *netdev, struct netdev_bpf *bpf)
 	switch (bpf->command) {
 	case XDP_SETUP_PROG:
 		return e1k_xdp_setup(a, bpf->prog, bpf->extack);
+	case XDP_SETUP_XSK_POOL:
+		return e1k_xsk_pool_setup(a, bpf->xsk.pool, bpf->xsk.queue_id);
 	default:
 		return -EINVAL;
 	}
@@ -321,6 +339,7 @@ void e1k_set_xdp_features(struct net_device *netdev)
 #ifdef E1K_HAVE_XDP_FEATURES
 	netdev->xdp_features = NETDEV_XDP_ACT_BASIC | NETDEV_XDP_ACT_REDIRECT |
 			       NETDEV_XDP_ACT_NDO_XMIT | NETDEV_XDP_ACT_RX_SG |
-			       NETDEV_XDP_ACT_NDO_XMIT_SG;
+			       NETDEV_XDP_ACT_NDO_XMIT_SG |
+			       NETDEV_XDP_ACT_XSK_ZEROCOPY;
 #endif
 }
