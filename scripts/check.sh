@@ -74,6 +74,7 @@ vms_for_model() {
 			echo "main|2|$main package||1|installed"
 		fi
 		echo "swap|1|xdp_swap|XDP_SWAPS=200|1"
+		echo "xsk|2|xsk||1"
 		echo "ports2|2|xports hardening||2"
 		if grep -qx 'CONFIG_FAIL_PAGE_ALLOC=y' "${E1K_KERNEL_ROOT:-}/boot/config-$2" 2>/dev/null; then
 			echo "faults|2|faults||1"

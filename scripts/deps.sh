@@ -20,7 +20,7 @@ set -euo pipefail
 packages=(
 	qemu-system-x86
 	linux-image-amd64 linux-headers-amd64
-	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config libmnl-dev
+	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config libmnl-dev libxdp-dev
 	busybox-static cpio kmod xz-utils zstd
 	iproute2 iputils-ping iperf3 ethtool xdp-tools util-linux
 	gnuplot-nox python3 shellcheck make gcc jq sparse

@@ -67,6 +67,17 @@ struct {
 } t_cpumap SEC(".maps");
 #endif
 
+#ifdef T_MODE_XSK
+/* The AF_XDP sockets, by queue: e1k-xsk --map t_xsks puts its socket in
+ * at its queue's index. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} t_xsks SEC(".maps");
+#endif
+
 /* Verdict counts, so a test can tell "the program ran" from "it did not". */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -247,6 +258,9 @@ int xdp_t(struct xdp_md *ctx)
 	return verdict(XDP_TX);
 #elif defined(T_MODE_REDIRECT)
 	return verdict(bpf_redirect_map(&t_devmap, 0, 0));
+#elif defined(T_MODE_XSK)
+	/* To the queue's socket; with none there, to the stack. */
+	return verdict(bpf_redirect_map(&t_xsks, ctx->rx_queue_index, XDP_PASS));
 #elif defined(T_MODE_REDIRECT_CPU)
 	return verdict(bpf_redirect_map(&t_cpumap, 0, 0));
 #elif defined(T_MODE_HEAD_SHRINK)

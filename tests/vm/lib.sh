@@ -446,6 +446,20 @@ exits_with() {
 		{ echo "stderr lacks '$_ew_pat': $(head -c 200 /tmp/err)" >&2; return 1; }
 }
 
+# flood_start RATE [FRAME]: the peer sends FRAME (hex; default a UDP frame
+# to the DUT's discard port, 9) at RATE frames a second until flood_stop.
+flood_start() {
+	_f=${2:-$(pkt build --dst-mac "$DUT_MAC" --src-mac "$(peer_mac)" \
+		--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" --dport 9 --payload 64)}
+	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_f" --count 100000000 --rate "$1" \
+		>/dev/null 2>&1
+	FLOOD=$BG_PID
+}
+flood_stop() {
+	kill "$FLOOD" 2>/dev/null || true
+	wait "$FLOOD" 2>/dev/null || true
+}
+
 # --- XDP helpers ---------------------------------------------------------
 # shellcheck disable=SC2034 # used by the suites that source this file
 TOBJ=$E1K/tests/bpf

@@ -12,19 +12,6 @@ net_setup "$E1K_DRIVER"
 ping_all peer 2 "$DUT_IP4" # resolves ARP both ways
 DUT_MAC=$(mac_of "$DUT")
 
-# Frames at the DUT's MAC from the peer, in the background until stopped.
-flood_start() {
-	_f=$(pkt build --dst-mac "$DUT_MAC" --src-mac "$(peer_mac)" \
-		--src-ip "$PEER_IP4" --dst-ip "$DUT_IP4" --dport 9 --payload 64)
-	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_f" --count 100000000 --rate "$1" \
-		>/dev/null 2>&1
-	FLOOD=$BG_PID
-}
-flood_stop() {
-	kill "$FLOOD" 2>/dev/null || true
-	wait "$FLOOD" 2>/dev/null || true
-}
-
 updown_x50() {
 	in_peer_bg /usr/bin/ping -i 0.01 -w 120 "$DUT_IP4" >/dev/null 2>&1 # lint: background load
 	_pp=$BG_PID

@@ -244,7 +244,7 @@ nd() { "$E1K/bin/e1k-netdev" "$@"; }
 qstat() { nd qstats "$DUT" ${2:+"$2"} | awk -v k="$1" '$(NF - 1) == k { s += $NF; f = 1 } END { if (f) print s }'; }
 xdp_features_ok() {
 	_f=$(nd dev "$DUT" | tr '\n' ' ')
-	[ "$_f" = "basic redirect ndo-xmit rx-sg ndo-xmit-sg " ] ||
+	[ "$_f" = "basic redirect ndo-xmit xsk-zerocopy rx-sg ndo-xmit-sg " ] ||
 		{ echo "xdp-features '$_f'" >&2; return 1; }
 }
 # qstats_agree [down]: every counter the rtnl reports equals the device's

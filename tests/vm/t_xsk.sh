@@ -1,0 +1,375 @@
+#!/bin/sh
+# shellcheck shell=sh
+# AF_XDP on the DUT's queue 0 with e1k-xsk (tests/tools, libxdp's xsk API)
+# and the test program xdp_t_xsk.bpf.o, which sends the tests' UDP frames
+# (port 9999) to the queue's socket and everything else to the stack:
+# zero-copy (e1k_xdp's own), copy mode over native XDP, and copy mode over
+# generic XDP; with and without need-wakeup. Every frame's bytes are
+# checked, and the counts are exact.
+# shellcheck source=tests/vm/lib.sh
+. /opt/e1k/tests/vm/lib.sh
+
+net_setup "$E1K_DRIVER"
+static_neighbours
+N=200
+XSK=$E1K/bin/e1k-xsk
+PROG=$TOBJ/xdp_t_xsk.bpf.o
+FRAME=$(test_frame --payload 100)
+# Where e1k-xsk txpush numbers its frames: the first 4 bytes of the UDP
+# payload (Ethernet, IPv4 and UDP headers: 42 bytes). UDP checksum 0.
+SEQ_OFF=42
+ZC=0
+[ "$DUT_DRIVER" = e1k_xdp ] && ZC=1
+
+# xsk_bg OUT TOOL ARGS...: e1k-xsk TOOL on the DUT in the background, its
+# stdout in OUT, once it says it is bound ($XSK_PID, also in /tmp/xsk.pid;
+# its stderr in OUT.err). One at a time: one a failed test left is stopped
+# first.
+xsk_bg() {
+	_out=$1 _tool=$2
+	shift 2
+	xsk_reap
+	_u0=$(zc_unbinds)
+	# The last socket's pool leaves the queue after an RCU grace period
+	# and a work item (a copy-mode one says nothing when): busy until then.
+	_try=0
+	while :; do
+		rm -f "$_out" "$_out.err"
+		"$XSK" "$_tool" "$DUT" "$@" >"$_out" 2>"$_out.err" & # lint: every caller gives --timeout
+		XSK_PID=$!
+		echo "$XSK_PID" >/tmp/xsk.pid
+		wait_for 5 xsk_bound_or_gone || true
+		grep -q "^bound " "$_out.err" && return 0
+		_try=$((_try + 1))
+		if [ $_try -ge 20 ] || ! grep -q "Device or resource busy" "$_out.err"; then
+			break
+		fi
+		sleep 0.1
+	done
+	cat "$_out.err" >&2
+	return 1
+}
+xsk_bound_or_gone() { grep -q "^bound " "$_out.err" 2>/dev/null || ! kill -0 "$XSK_PID" 2>/dev/null; }
+# xsk_reap: stop the e1k-xsk of /tmp/xsk.pid, if it still runs.
+xsk_reap() {
+	[ -f /tmp/xsk.pid ] || return 0
+	_rp=$(cat /tmp/xsk.pid)
+	rm -f /tmp/xsk.pid
+	kill "$_rp" 2>/dev/null || return 0
+	wait_for 5 xsk_dead "$_rp"
+}
+xsk_dead() { ! kill -0 "$1" 2>/dev/null; }
+# xsk_wait: e1k-xsk ends by itself, with exit status 0; then xsk_gone.
+xsk_wait() {
+	_rc=0
+	wait "$XSK_PID" || _rc=$?
+	rm -f /tmp/xsk.pid
+	[ "$_rc" = 0 ] || {
+		echo "e1k-xsk failed: $(cat /tmp/xsk.out /tmp/xsk.out.err)" >&2
+		return 1
+	}
+	xsk_gone
+}
+# xsk_stop: stop e1k-xsk; then xsk_gone.
+xsk_stop() {
+	kill "$XSK_PID" 2>/dev/null || true
+	wait "$XSK_PID" 2>/dev/null || true
+	rm -f /tmp/xsk.pid
+	xsk_gone
+}
+# xsk_gone: a zero-copy socket's unbinding is the kernel's deferred work:
+# wait until the driver says it is done (a new socket on the queue would be
+# refused meanwhile).
+xsk_gone() {
+	grep -q "zerocopy\$" /tmp/xsk.out.err 2>/dev/null || return 0
+	wait_for 5 zc_unbound || { echo "the zero-copy socket was not unbound" >&2; return 1; }
+}
+# zc_unbinds: how often the driver has said a socket left (during
+# unregister_netdev the kernel says "eth0 (unregistering): ...").
+zc_unbinds() {
+	dmesg | grep -cE "$DUT( \(unregistering\))?: AF_XDP zero-copy socket unbound" || true
+}
+zc_unbound() { [ "$(zc_unbinds)" -gt "$_u0" ]; }
+# bound_as WANT: the socket bound in mode WANT (zerocopy or copy).
+bound_as() {
+	grep -q "^bound $DUT queue 0 $1\$" /tmp/xsk.out.err || {
+		echo "bound as: $(cat /tmp/xsk.out.err), want $1" >&2
+		return 1
+	}
+}
+
+# prog_for MODE: the XDP program, natively or (skb) in generic mode.
+prog_for() {
+	case "$1" in
+	skb) ip -force link set dev "$DUT" xdpgeneric obj "$PROG" sec xdp ;;
+	*) xdp_attach "$PROG" ;;
+	esac
+}
+prog_off() {
+	ip link set dev "$DUT" xdpgeneric off
+	ip link set dev "$DUT" xdpdrv off 2>/dev/null || true
+}
+# bind_flag MODE: e1k-xsk's flag for a socket of MODE (zc, copy, skb).
+bind_flag() {
+	case "$1" in
+	zc) echo --zc ;;
+	*) echo --copy ;;
+	esac
+}
+bound_word() { if [ "$1" = zc ]; then echo zerocopy; else echo copy; fi; }
+
+# rxdrop MODE WAKEUP: N frames from the peer reach the socket, each byte
+# for byte as sent, and nothing else does.
+rxdrop() {
+	prog_for "$1"
+	xsk_bg /tmp/xsk.out rxdrop "$(bind_flag "$1")" "$2" --map t_xsks \
+		--count $N --timeout 20000 --expect "$FRAME"
+	bound_as "$(bound_word "$1")"
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count $N --rate 1000
+	xsk_wait
+	prog_off
+	grep -q "^rx $N tx 0 bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
+	# The stack still has the rest (ARP, ping) meanwhile.
+	ping_all peer 3 "$DUT_IP4"
+}
+
+# txpush MODE WAKEUP: the peer receives the N numbered frames the socket
+# sends, in order, byte for byte.
+txpush() {
+	_f=$(reply_frame --payload 100 --udp-csum0)
+	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count $N --timeout 20000 \
+		--udp-port 9999 >/tmp/peer.out 2>/tmp/peer.err &
+	_cap=$!
+	wait_for 3 grep -q listening /tmp/peer.err
+	prog_for "$1"
+	xsk_bg /tmp/xsk.out txpush "$_f" "$(bind_flag "$1")" "$2" --count $N \
+		--seq-offset $SEQ_OFF --rate 1000 --timeout 20000
+	bound_as "$(bound_word "$1")"
+	xsk_wait
+	wait "$_cap" || true
+	prog_off
+	grep -q "^rx 0 tx $N bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
+	_n=$(grep -c . /tmp/peer.out || true)
+	[ "$_n" -eq $N ] || { echo "the peer got $_n of $N frames $(grep -h dropped /tmp/peer.err)" >&2; return 1; }
+	numbered_frames "$_f" $N >/tmp/want.out
+	cmp -s /tmp/peer.out /tmp/want.out || {
+		echo "frames differ or out of order: $(cmp /tmp/peer.out /tmp/want.out 2>&1 | head -n 1)" >&2
+		return 1
+	}
+}
+# numbered_frames HEX N: HEX N times, the i-th with i (32 bits, big-endian)
+# at byte SEQ_OFF, as txpush sends them.
+numbered_frames() {
+	awk -v f="$1" -v n="$2" -v o=$((SEQ_OFF * 2)) 'BEGIN {
+		for (i = 0; i < n; i++)
+			printf "%s%08x%s\n", substr(f, 1, o), i, substr(f, o + 9)
+	}'
+}
+
+# l2fwd MODE WAKEUP: N frames from the peer come back with their MACs
+# swapped, every byte otherwise as sent.
+l2fwd() {
+	prog_for "$1"
+	xsk_bg /tmp/xsk.out l2fwd "$(bind_flag "$1")" "$2" --map t_xsks \
+		--count $N --timeout 20000 --expect "$FRAME"
+	bound_as "$(bound_word "$1")"
+	_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$FRAME" --count $N \
+		--timeout 20000 --udp-port 9999)
+	xsk_wait
+	prog_off
+	grep -q "^rx $N tx $N bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
+	_n=$(echo "$_got" | grep -c . || true)
+	[ "$_n" -eq $N ] || { echo "$_n of $N frames came back" >&2; return 1; }
+	[ "$(echo "$_got" | sort -u)" = "$(reply_frame --payload 100)" ] || {
+		echo "a frame came back changed" >&2
+		return 1
+	}
+}
+
+modes="copy skb"
+[ "$ZC" = 1 ] && modes="zc copy skb"
+for m in $modes; do
+	for w in wakeup no_wakeup; do
+		flag=--wakeup
+		[ "$w" = no_wakeup ] && flag=--no-wakeup
+		check "xsk_rxdrop_${m}_$w" "AF_XDP rxdrop ($m, $w) lost or changed frames" rxdrop "$m" "$flag"
+		check "xsk_txpush_${m}_$w" "AF_XDP txpush ($m, $w): the peer did not get every frame in order" txpush "$m" "$flag"
+		check "xsk_l2fwd_${m}_$w" "AF_XDP l2fwd ($m, $w) lost or changed frames" l2fwd "$m" "$flag"
+	done
+done
+
+[ "$ZC" = 1 ] || exit 0
+# --- zero-copy only (e1k_xdp) ----------------------------------------------
+
+# zc_idle: a zero-copy socket bound to queue 0 that takes no frames (no
+# program sends it any), in the background until xsk_stop.
+zc_idle() {
+	xsk_bg /tmp/xsk.out rxdrop --zc --count 0 --timeout 600000
+	bound_as zerocopy
+}
+
+# Every verdict on UMEM frames: TX sends the frame from the UMEM and the
+# peer gets it back MACs swapped; DROP counts; PASS copies to the stack.
+zc_verdicts() {
+	zc_idle
+	xchg_with "$TOBJ/xdp_t_tx.bpf.o" xdp "$(reply_frame --payload 100)" "$FRAME"
+	_d0=$(dut_ethstat xdp_drop)
+	xdp_attach "$TOBJ/xdp_t_drop.bpf.o"
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count $N --rate 1000
+	xdp_detach
+	[ $(($(dut_ethstat xdp_drop) - _d0)) -eq $N ] || { echo "xdp_drop +$(($(dut_ethstat xdp_drop) - _d0)), want $N" >&2; return 1; }
+	xdp_attach "$TOBJ/xdp_t_pass.bpf.o"
+	udp_payload_arrives "$(test_frame --payload 1400)"
+	ping_all peer 5 "$DUT_IP4" -s 1400
+	xdp_detach
+	# No program: the stack gets copies too.
+	ping_all peer 5 "$DUT_IP4"
+	xsk_stop
+}
+check xsk_zc_xdp_verdicts "XDP_TX, DROP or PASS of UMEM frames went wrong" zc_verdicts
+
+# Binding and unbinding quiesce the queue, not the port: no carrier change,
+# and the stack's traffic goes on around it.
+zc_no_flap() {
+	_c0=$(cat "/sys/class/net/$DUT/carrier_changes")
+	in_peer_bg /usr/bin/ping -i 0.02 -c 150 "$DUT_IP4" >/tmp/ping.out 2>&1 # lint: background load
+	_pp=$BG_PID
+	_i=0
+	while [ $_i -lt 5 ]; do
+		zc_idle
+		xsk_stop
+		_i=$((_i + 1))
+	done
+	wait "$_pp" || true
+	_c=$(cat "/sys/class/net/$DUT/carrier_changes")
+	[ "$_c" = "$_c0" ] || { echo "carrier changed $((_c - _c0)) times" >&2; return 1; }
+	grep -q " 0% packet loss" /tmp/ping.out || {
+		echo "pings lost across 5 binds: $(grep loss /tmp/ping.out)" >&2
+		return 1
+	}
+}
+check xsk_zc_bind_no_link_flap "binding a zero-copy socket flapped the link or lost the stack's traffic" zc_no_flap
+
+# What the NIC cannot do is refused at bind, the reason in the kernel log;
+# without --zc the kernel falls back to copy mode.
+zc_refusals() {
+	exits_with 2 "bind $DUT queue 0: Invalid argument" \
+		"$XSK" rxdrop "$DUT" --zc --frame-size 2048 --count 1 --timeout 100
+	dmesg | tail -n 20 | grep -q "AF_XDP zero-copy: UMEM frames of .* bytes after the headroom; the NIC needs 2048" ||
+		{ echo "no reason in the kernel log" >&2; return 1; }
+	xsk_bg /tmp/xsk.out rxdrop --frame-size 2048 --count 0 --timeout 600000
+	bound_as copy
+	xsk_stop
+	exits_with 2 "bind $DUT queue 1: Invalid argument" \
+		"$XSK" rxdrop "$DUT" --zc --queue 1 --count 1 --timeout 100
+	# One socket per queue.
+	zc_idle
+	exits_with 2 "bind $DUT queue 0: Device or resource busy" \
+		"$XSK" rxdrop "$DUT" --zc --count 1 --timeout 100
+	# The MTU stays within one UMEM frame while bound...
+	if ip link set dev "$DUT" mtu 3000 2>/tmp/err; then
+		echo "MTU 3000 taken with a zero-copy socket bound" >&2
+		return 1
+	fi
+	xsk_stop
+	# ...and a larger one refuses zero-copy.
+	set_mtu 3000
+	exits_with 2 "bind $DUT queue 0: Invalid argument" \
+		"$XSK" rxdrop "$DUT" --zc --count 1 --timeout 100
+	set_mtu 1500
+	dmesg | tail -n 20 | grep -q "AF_XDP zero-copy: MTU 3000 too large" ||
+		{ echo "no MTU reason in the kernel log" >&2; return 1; }
+}
+check xsk_zc_refusals "a UMEM, queue, second socket or MTU the NIC cannot take was not refused clearly" zc_refusals
+
+# A ring resize with a socket bound: the new ring is filled from the UMEM
+# and its frames still reach the socket.
+zc_resize() {
+	xdp_attach "$PROG"
+	xsk_bg /tmp/xsk.out rxdrop --zc --map t_xsks --count $N --timeout 30000 \
+		--expect "$FRAME"
+	ethtool -G "$DUT" rx 512 tx 512
+	wait_for 10 carrier_up "$DUT"
+	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count $N --rate 1000
+	xsk_wait
+	prog_off
+	ethtool -G "$DUT" rx 256 tx 256
+	wait_for 10 carrier_up "$DUT"
+	grep -q "^rx $N tx 0 bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
+}
+check xsk_zc_ring_resize "a ring resize with a zero-copy socket bound lost its frames" zc_resize
+
+# The socket's frames share the ring with the stack: a zero-copy txpush at
+# full speed does not starve the stack's pings. (Its frames go to a MAC
+# nobody has: the peer's NIC model filters them out, so the peer's own
+# load loses no ping.)
+zc_fair() {
+	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac 02:00:00:00:00:99 \
+		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 100 --udp-csum0)
+	xsk_bg /tmp/xsk.out txpush "$_f" --zc --count 50000 --timeout 60000
+	ping_all dut 10 "$PEER_IP4" -i 0.05
+	xsk_wait
+	grep -q "^rx 0 tx 50000 bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
+}
+check xsk_zc_tx_shares_ring "zero-copy transmit starved the stack, or lost frames" zc_fair
+
+# Teardown in every order under a flood of frames for the socket: the
+# socket's unbinding completes, and the port works after each. (Between a
+# socket's end and its unbinding, which the kernel defers, the rx ring is
+# not refilled: QEMU's hub then holds the peer's frames, see
+# PEER_TX_STALL, and the peer needs a moment after the flood.)
+FLOOD_FRAME=$FRAME
+zc_flooded() {
+	xdp_attach "$PROG"
+	xsk_bg /tmp/xsk.out rxdrop --zc --map t_xsks --count 0 --timeout 600000
+	bound_as zerocopy
+	flood_start 5000 "$FLOOD_FRAME"
+	sleep 1
+}
+port_works() {
+	flood_stop
+	wait_for 10 peer_alive
+	ping_all peer 3 "$DUT_IP4"
+}
+socket_first() {
+	zc_flooded
+	xsk_stop
+	xdp_detach
+	port_works
+}
+prog_first() {
+	zc_flooded
+	xdp_detach
+	sleep 0.5
+	xsk_stop
+	port_works
+}
+link_down() {
+	zc_flooded
+	ip link set dev "$DUT" down
+	sleep 0.5
+	ip link set dev "$DUT" up
+	wait_for 10 carrier_up "$DUT"
+	sleep 1
+	xsk_stop
+	xdp_detach
+	port_works
+}
+rmmod_open() {
+	kmsg_expect "$PEER_TX_STALL"
+	zc_flooded
+	timeout 20 rmmod e1k_xdp || { echo "rmmod with a socket bound: $?" >&2; return 1; }
+	DUT_DRIVER=''
+	zc_unbound || { echo "rmmod did not unbind the socket" >&2; return 1; }
+	xsk_stop
+	dut_load e1k_xdp
+	static_neighbours
+	flood_stop
+	wait_for 10 peer_alive
+	ping_all peer 3 "$DUT_IP4"
+	kmsg_expect_end
+}
+check xsk_zc_teardown_socket_first "closing the socket, then detaching, under a flood went wrong" socket_first
+check xsk_zc_teardown_prog_first "detaching, then closing the socket, under a flood went wrong" prog_first
+check xsk_zc_teardown_link_down "the link down and up with a socket bound went wrong" link_down
+check xsk_zc_teardown_rmmod "rmmod with a socket bound went wrong" rmmod_open
