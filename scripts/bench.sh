@@ -86,10 +86,10 @@ vm() {
 echo "== bench on $rel: drivers $drivers, $rounds rounds per section (iperf3: ${BENCH_IPERF_ROUNDS:-8})"
 echo "== 1. the ceiling and the DUT's cost per frame (one vCPU, load from the host)"
 sysctl -qw net.core.rmem_default=8388608
-vm ceiling bench_host "$rounds" $((rounds * 900 + 300)) --smp 1 --ports 2 --host-link "$port" \
+vm ceiling bench_host "$rounds" $((rounds * 1500 + 300)) --smp 1 --ports 2 --host-link "$port" \
 	--env BENCH_PHASE=ceiling --env "BENCH_SECONDS=$secs" --env "BENCH_BACKLOG_MAX=$rmem"
 echo "== 2. DUT-bound (the vCPU capped at $vcpu_pct % of a host CPU): the highest loss-free rates"
-vm bound bench_host "$rounds" $((rounds * 1500 + 300)) --smp 1 --ports 2 --host-link "$port" \
+vm bound bench_host "$rounds" $((rounds * 2400 + 300)) --smp 1 --ports 2 --host-link "$port" \
 	--env BENCH_PHASE=bound --env "BENCH_VCPU_PCT=$vcpu_pct" --env "BENCH_SECONDS=$secs" \
 	--env "BENCH_BACKLOG_MAX=$rmem"
 sysctl -qw net.core.rmem_default="$rmem"

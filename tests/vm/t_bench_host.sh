@@ -80,6 +80,7 @@ arm_on() {
 		gen="--size 8000"
 		case "$1" in jpass.*) count_how=stack ;; esac
 		;;
+	xrx*.* | xfwd*.* | xtx*.*) xsk_on "$1" || return 1 ;;
 	redirect.*)
 		xdp_on "$(xdp_mode)" "$TOBJ/xdp_t_redirect.bpf.o"
 		set_devmap "$(cat "/sys/class/net/$DUT2/ifindex")"
@@ -102,7 +103,56 @@ jumbo_on() {
 	case "$1" in jpass.*) _prog=pass ;; esac
 	"$E1K/bin/e1k-xdp-loader" attach "$DUT" "$_prog" --mode "$_mode" --force >/dev/null
 }
+# xsk_on ARM: the AF_XDP arms, KIND SIZE . e1k_xdp_MODE: e1k-xsk rxdrop
+# (xrx), l2fwd (xfwd) or txpush (xtx) on queue 0 with SIZE-byte frames, in
+# zero-copy (zc), copy mode over native XDP (copy) or over generic XDP
+# (skb). The program (tests/bpf, mode xsk) sends the host's UDP frames to
+# the socket. The socket's application runs on the DUT's one vCPU: its
+# cost is in the DUT's, as it is in a real deployment.
+xsk_on() {
+	_m=${1##*_} _k=${1%%.*}
+	_sz=$(echo "$_k" | tr -dc 0-9) _k=$(echo "$_k" | tr -d 0-9)
+	case "$_m" in
+	skb) xdp_on xdpgeneric "$TOBJ/xdp_t_xsk.bpf.o" ;;
+	*) xdp_on xdpdrv "$TOBJ/xdp_t_xsk.bpf.o" ;;
+	esac
+	xsk_flag=--copy
+	[ "$_m" = zc ] && xsk_flag=--zc
+	gen="--size $_sz"
+	case "$_k" in
+	xrx) xsk_start rxdrop && count_how=xsk ;;
+	xfwd) xsk_start l2fwd && count_how=back ;;
+	xtx)
+		count_how=xtx
+		xsk_frame=$(pkt build --dst-mac "$HOST_MAC" --src-mac "$(mac_of "$DUT")" \
+			--src-ip "$(dut_ip4)" --dst-ip "$HOST_IP4" --payload $((_sz - 42)) --udp-csum0)
+		;;
+	esac
+}
+# dut_ip4: the DUT's IPv4 address on the host link.
+dut_ip4() { ip -4 -o addr show dev "$DUT" | awk '{ sub(/\/.*/, "", $4); print $4; exit }'; }
+# xsk_start TOOL: e1k-xsk TOOL on the DUT until arm_off ($XSK_PID).
+xsk_start() {
+	"$E1K/bin/e1k-xsk" "$1" "$DUT" "$xsk_flag" --map t_xsks --count 0 \
+		--timeout 86400000 >/tmp/bench_xsk.out 2>/tmp/bench_xsk.err & # lint: arm_off stops it
+	XSK_PID=$!
+	wait_for 5 grep -q "^bound " /tmp/bench_xsk.err || { cat /tmp/bench_xsk.err >&2; return 1; }
+}
+# xsk_count: frames the socket received so far (e1k-xsk prints its counts
+# on SIGUSR1).
+xsk_count() {
+	_xl=$(grep -c . /tmp/bench_xsk.out || true)
+	kill -USR1 "$XSK_PID"
+	wait_for 5 xsk_printed "$_xl" || { echo "e1k-xsk did not print its counts" >&2; return 1; }
+	tail -n 1 /tmp/bench_xsk.out | awk '{ print $2 }'
+}
+xsk_printed() { [ "$(grep -c . /tmp/bench_xsk.out || true)" -gt "$1" ]; }
 arm_off() {
+	if [ -n "${XSK_PID:-}" ]; then
+		kill "$XSK_PID" 2>/dev/null || true
+		wait "$XSK_PID" 2>/dev/null || true
+		XSK_PID=''
+	fi
 	ip link set dev "$DUT" xdpdrv off 2>/dev/null || true
 	ip link set dev "$DUT" xdpgeneric off 2>/dev/null || true
 	if [ "$(cat "/sys/class/net/$DUT/mtu")" != 1500 ]; then
@@ -118,8 +168,14 @@ arm_off() {
 arms_of() {
 	case "$1" in
 	e1k_xdp) _arms="drop.e1k_xdp_native drop.e1k_xdp_skb drop.e1k_xdp_stack tx.e1k_xdp_native
-		echo.e1k_xdp_native echo.e1k_xdp_kernel redirect.e1k_xdp_native"
-	   [ "$phase" = bound ] || _arms="$_arms jdrop.e1k_xdp_native jpass.e1k_xdp_native" ;;
+		echo.e1k_xdp_native echo.e1k_xdp_kernel redirect.e1k_xdp_native
+		xrx64.e1k_xdp_zc xrx64.e1k_xdp_copy xrx64.e1k_xdp_skb"
+	   [ "$phase" = bound ] || _arms="$_arms jdrop.e1k_xdp_native jpass.e1k_xdp_native
+		xrx1500.e1k_xdp_zc xrx1500.e1k_xdp_copy xrx1500.e1k_xdp_skb
+		xtx64.e1k_xdp_zc xtx64.e1k_xdp_copy xtx64.e1k_xdp_skb
+		xtx1500.e1k_xdp_zc xtx1500.e1k_xdp_copy xtx1500.e1k_xdp_skb
+		xfwd64.e1k_xdp_zc xfwd64.e1k_xdp_copy xfwd64.e1k_xdp_skb
+		xfwd1500.e1k_xdp_zc xfwd1500.e1k_xdp_copy xfwd1500.e1k_xdp_skb" ;;
 	*) _arms="drop.${1}_generic tx.${1}_generic redirect.${1}_generic"
 	   [ "$phase" = bound ] ||
 		_arms="$_arms drop.${1}_stack echo.${1}_kernel jdrop.${1}_generic jpass.${1}_generic" ;;
@@ -141,6 +197,7 @@ delivered_now() {
 	case "$count_how" in
 	drop) drop_count ;;
 	stack) udp_snmp NoPorts ;;
+	xsk) xsk_count ;;
 	esac
 }
 
@@ -165,6 +222,10 @@ settle() {
 window() {
 	_rate=$1
 	shift
+	if [ "$count_how" = xtx ]; then
+		window_xtx "$_rate"
+		return
+	fi
 	_d0=$(delivered_now)
 	if [ "$count_how" = link1 ]; then
 		host start l1 count --link 1 --seconds $((secs + 3)) >/dev/null || return 1
@@ -177,7 +238,7 @@ window() {
 	w_wall_ns=$((${_wclk% *} - _t0)) w_busy_ns=$((${_wclk#* } - _b0))
 	# After the clock: the reads that settle takes are not the DUT's work;
 	# what is left in the ring then (at most 256 frames) is.
-	case "$count_how" in drop | stack) settle ;; esac
+	case "$count_how" in drop | stack | xsk) settle ;; esac
 	w_sent=$(kv sent "$w_reply")
 	w_send_ns=$(calc "$(kv send_seconds "$w_reply") * 1e9" 0)
 	case "$count_how" in
@@ -185,6 +246,27 @@ window() {
 	link1) w_delivered=$(kv tagged "$(host wait l1)") || return 1 ;;
 	*) w_delivered=$(($(delivered_now) - _d0)) ;;
 	esac
+}
+
+# window_xtx RATE: window's counterpart for txpush: the DUT's socket sends
+# for $secs at RATE pps (0: unpaced), the host counts what arrives on link
+# 0. w_sent is what the socket had completed, w_send_ns its sending time.
+window_xtx() {
+	host start l0 count --link 0 --seconds $((secs + 2)) >/dev/null || return 1
+	_rarg=""
+	[ "$1" = 0 ] || _rarg="--rate $1"
+	_wclk=$(clock)
+	_t0=${_wclk% *} _b0=${_wclk#* }
+	# shellcheck disable=SC2086 # $_rarg is words
+	"$E1K/bin/e1k-xsk" txpush "$DUT" "$xsk_frame" "$xsk_flag" --count 0 \
+		--timeout $((secs * 1000)) $_rarg >/tmp/bench_xtx.out 2>/tmp/bench_xtx.err ||
+		{ cat /tmp/bench_xtx.err >&2; return 1; }
+	_wclk=$(clock)
+	w_wall_ns=$((${_wclk% *} - _t0)) w_busy_ns=$((${_wclk#* } - _b0))
+	w_reply=$(host wait l0) || return 1
+	w_delivered=$(kv frames "$w_reply")
+	w_sent=$(awk '{ print $4 }' /tmp/bench_xtx.out)
+	w_send_ns=$(awk '{ printf "%.0f", $8 * 1e9 }' /tmp/bench_xtx.out)
 }
 
 # idle_fraction: how busy the DUT is with no traffic (a window at 1 pps).
@@ -231,10 +313,13 @@ ceiling_arm() {
 	bench "$1" offered_pps "$(pps "$w_sent")"
 	bench "$1" busy_pct "$(busy_pct)"
 	bench "$1" load_ns "$(cost_ns)"
-	bench "$1" host_drops "$(kv host_drops "$w_reply")"
-	for _t in main vcpu gen; do
-		bench "$1" "host_${_t}_pct" "$(pct "$(kv "cpu_${_t}_s" "$w_reply")")"
-	done
+	# (Not for txpush: the host only counted, see window_xtx.)
+	if [ "$count_how" != xtx ]; then
+		bench "$1" host_drops "$(kv host_drops "$w_reply")"
+		for _t in main vcpu gen; do
+			bench "$1" "host_${_t}_pct" "$(pct "$(kv "cpu_${_t}_s" "$w_reply")")"
+		done
+	fi
 	_ceil=$(pps "$w_delivered")
 	window "$cost_pps" || return 1
 	bench "$1" cost_ns "$(cost_ns)"
