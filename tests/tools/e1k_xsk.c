@@ -531,7 +531,14 @@ static bool run_tx(struct sock *s, const struct opts *o, double start,
 			double due = (now_s() - start) * (double)o->rate + 1;
 
 			if ((double)s->tx_n >= due) {
-				kick(s);
+				/* Sleep to the next frame's time (at most 0.1 s,
+				 * for the signals): a paced run leaves the CPU
+				 * idle between frames.
+				 */
+				double wait = ((double)s->tx_n + 1 - due) / (double)o->rate;
+				struct timespec ts = { 0, (long)((wait < 0.1 ? wait : 0.1) * 1e9) };
+
+				nanosleep(&ts, NULL);
 				continue;
 			}
 			if ((double)s->tx_n + n > due)
@@ -557,7 +564,12 @@ static bool run_tx(struct sock *s, const struct opts *o, double start,
 		if (n) {
 			xsk_ring_prod__submit(&s->tx, n);
 			s->tx_n += n;
+		} else if (s->tx_n == s->done_n) {
+			continue;	/* nothing queued, nothing in flight */
 		}
+		/* Copy mode sends only during a kick; zero-copy asks for one
+		 * when its NAPI will not come by itself.
+		 */
 		if (!(o->bind_flags & XDP_USE_NEED_WAKEUP) ||
 		    xsk_ring_prod__needs_wakeup(&s->tx))
 			kick(s);
