@@ -118,10 +118,12 @@ FNR == 1 { suite = "boot"; test = "-"; expect = ""; expected_at = -10; in_dump =
 	}
 	if (expect != "" && text ~ expect) { expected_at = FNR; next }
 	# The rest of an accepted stack dump: its frames (a function named
-	# lockdep_... is no lockdep report), registers and context markers,
-	# up to the first line that is none of these.
+	# lockdep_... is no lockdep report; a frame the unwinder could not
+	# name is a bare address), registers and context markers, up to the
+	# first line that is none of these.
 	if (in_dump) {
 		if (text ~ /^ *(\? )?[A-Za-z0-9_.]+\+0x[0-9a-f]+\/0x[0-9a-f]+( \[[A-Za-z0-9_]+\])?$/ ||
+		    text ~ /^ *(\? )?0x[0-9a-f]+$/ ||
 		    text ~ /^ *<\/?(TASK|IRQ|SOFTIRQ|NMI)>$/ ||
 		    text ~ /^(RIP|RSP|RAX|RDX|RBP|R10|R13|Code): /)
 			next

@@ -143,8 +143,9 @@ if "$check" "$tmp/expect-peer.log" >/dev/null; then
 	bad "the DUT's tx watchdog passed as the peer's"
 fi
 
-# The stack dump an expected line starts is part of it; another one in the
-# same window is not.
+# The stack dump an expected line starts is part of it (a frame the
+# unwinder could not name is a bare address); another one in the same
+# window is not.
 cat >"$tmp/expect-trace.log" <<'EOF_TRACE'
 [   60.000000] e1k-mark: suite faults
 [   60.000000] e1k-mark: test open_failslab
@@ -158,6 +159,8 @@ cat >"$tmp/expect-trace.log" <<'EOF_TRACE'
 [   60.100000]  <TASK>
 [   60.100000]  ? lockdep_hardirqs_on_prepare+0x27d/0x3f0
 [   60.100000]  should_fail_ex+0x1b0/0x3a0
+[   60.100000]  ? 0xffffffff81000000
+[   60.100000]  ? lockdep_hardirqs_on_prepare+0x27d/0x3f0
 [   60.100000]  e1k_probe+0x8f/0xf70 [e1k_xdp]
 [   60.100000]  </TASK>
 [   60.200000] ip: page allocation failure: order:0, mode:0xcc0(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0
