@@ -116,6 +116,8 @@ fi
 "$top/tests/hostgen-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
 # Its host daemon's cap on QEMU's vCPU thread, on a stand-in process.
 "$top/tests/hostd-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
+# The AF_XDP test tool's signal handling, on a veth pair of its own.
+"$top/tests/xsk-tool-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
 
 # What the run must report: every test of the manifest for every kernel,
 # model and suite planned, whether or not its build or its VM got going.

@@ -23,7 +23,7 @@ packages=(
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pkg-config libmnl-dev libxdp-dev
 	busybox-static cpio kmod xz-utils zstd
 	iproute2 iputils-ping iperf3 ethtool xdp-tools util-linux
-	gnuplot-nox python3 shellcheck make gcc jq sparse
+	gnuplot-nox python3 shellcheck make gcc jq sparse strace
 	debhelper dh-dkms dkms lintian dpkg-dev systemd
 )
 if [ "${1:-}" = debug ]; then

@@ -599,6 +599,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	parse_args(argc, argv, &o);
+	/* Before "bound" is printed: whoever waits for that line may signal
+	 * at once (the bench's SIGUSR1 killed a tool that had printed it and
+	 * not yet installed the handler). A stop asked for during the setup
+	 * is seen by the first batch.
+	 */
+	signal(SIGUSR1, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
 	if ((o.bind_flags & XDP_ZEROCOPY) && (o.bind_flags & XDP_COPY)) {
 		fprintf(stderr, "e1k-xsk: --zc or --copy, not both\n");
 		return 2;
@@ -629,9 +637,6 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "bound %s queue %u %s\n", o.ifname, o.queue,
 		xo.flags & XDP_OPTIONS_ZEROCOPY ? "zerocopy" : "copy");
-	signal(SIGUSR1, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
 	start = now_s();
 	ok = o.mode == TXPUSH ?
 		run_tx(&s, &o, start, start + (double)o.timeout_ms / 1e3) :

@@ -140,10 +140,14 @@ xsk_start() {
 }
 # xsk_count: frames the socket received so far (e1k-xsk prints its counts
 # on SIGUSR1; in skb mode the flood's softirq work can keep it off the one
-# vCPU for seconds).
+# vCPU for seconds). A tool that is gone says why.
 xsk_count() {
 	_xl=$(grep -c . /tmp/bench_xsk.out || true)
-	kill -USR1 "$XSK_PID"
+	if ! kill -USR1 "$XSK_PID" 2>/dev/null; then
+		wait "$XSK_PID" 2>/dev/null && _rc=0 || _rc=$?
+		echo "e1k-xsk is gone (exit $_rc): $(tail -n 2 /tmp/bench_xsk.err | tr '\n' ' ')" >&2
+		return 1
+	fi
 	wait_for 30 xsk_printed "$_xl" || { echo "e1k-xsk did not print its counts" >&2; return 1; }
 	tail -n 1 /tmp/bench_xsk.out | awk '{ print $2 }'
 }
