@@ -459,6 +459,11 @@ flood_stop() {
 	kill "$FLOOD" 2>/dev/null || true
 	wait "$FLOOD" 2>/dev/null || true
 }
+# flood_running: the flood has not ended by itself (a test that meant to
+# run across it asks before flood_stop).
+flood_running() {
+	kill -0 "$FLOOD" 2>/dev/null || { echo "the flood ended before the test did" >&2; return 1; }
+}
 
 # --- XDP helpers ---------------------------------------------------------
 # shellcheck disable=SC2034 # used by the suites that source this file

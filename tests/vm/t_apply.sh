@@ -121,19 +121,6 @@ rule_set_file() {
 		echo "	policy allow"
 	} >"$2"
 }
-# flood_start: the peer sends UDP to the DUT (2000 frames/s) until
-# flood_stop; FLOOD_PID.
-flood_start() {
-	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 32)" --count 200000 --rate 2000
-	FLOOD_PID=$BG_PID
-}
-flood_stop() {
-	_alive=0
-	kill -0 "$FLOOD_PID" 2>/dev/null && _alive=1
-	kill "$FLOOD_PID" 2>/dev/null || true
-	wait "$FLOOD_PID" 2>/dev/null || true
-	[ "$_alive" -eq 1 ] || { echo "the flood ended before the switches did" >&2; return 1; }
-}
 udp_seen() { echo $(($(udp_snmp InDatagrams) + $(udp_snmp NoPorts))); }
 
 # Rule set switches under a flood of denied datagrams (each set denies
@@ -145,11 +132,12 @@ switch_under_flood() {
 	rule_set_file 0 /tmp/set.conf
 	$L apply /tmp/set.conf >/dev/null
 	_u0=$(udp_seen)
-	flood_start
+	flood_start 2000 "$(test_frame --payload 32)"
 	for _r in 1 2 3 4 5 6; do
 		rule_set_file "$_r" /tmp/set.conf
 		$L apply /tmp/set.conf >/dev/null || { flood_stop; echo "apply $_r failed" >&2; return 1; }
 	done
+	flood_running || { flood_stop; return 1; }
 	flood_stop
 	_u=$(($(udp_seen) - _u0))
 	[ "$_u" -eq 0 ] || { echo "$_u denied datagrams reached the stack during the switches" >&2; return 1; }
@@ -166,11 +154,12 @@ new_filter_under_flood() {
 	printf 'interface %s\n\tprogram drop\n' "$DUT" >/tmp/drop.conf
 	$L apply /tmp/drop.conf >/dev/null
 	_u0=$(udp_seen)
-	flood_start
+	flood_start 2000 "$(test_frame --payload 32)"
 	sleep 1
 	rule_set_file 1 /tmp/set.conf
 	$L apply /tmp/set.conf >/tmp/out || { flood_stop; echo "apply failed" >&2; return 1; }
 	sleep 1
+	flood_running || { flood_stop; return 1; }
 	flood_stop
 	grep -q "filter attached" /tmp/out || { echo "apply said: $(cat /tmp/out)" >&2; return 1; }
 	_u=$(($(udp_seen) - _u0))
