@@ -224,7 +224,10 @@ iface_by_mac() {
 # wait_for TIMEOUT_S CMD...: poll every 0.1 s until CMD succeeds. (Its
 # counter has a name of its own: the suites' _n survives a call.) A
 # timeout says what it waited for on stderr, so that a test that ends on
-# one says why (a test's own message, written later, comes last).
+# one says why (a test's own message, written later, comes last). For a
+# line a background job writes to a file, remove the file before starting
+# the job: the job's shell truncates it only once it runs, and the one
+# vCPU may run the waiter first, which then finds the last job's line.
 wait_for() {
 	_wf_s=$1
 	_wf_n=$((_wf_s * 10))
@@ -577,10 +580,11 @@ redirect_out_check() {
 	xdp_attach "$1" "$2"
 	set_devmap "$(cat /sys/class/net/vr0/ifindex)"
 	_r0=$(dut_ethstat xdp_redirect)
+	rm -f /tmp/redir.err
 	in_vns "$E1K/bin/e1k-pkt" recv vr1 --count "$N" --timeout 5000 \
 		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
 	_cap=$!
-	wait_for 3 grep -q listening /tmp/redir.err
+	wait_for 3 grep -qs listening /tmp/redir.err
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$3" --count "$N" --rate "$4"
 	wait "$_cap" || true
 	xdp_detach
@@ -609,10 +613,11 @@ redirect_in_check() {
 	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
 	_x0=$(dut_ethstat xdp_xmit) _e0=$(dut_ethstat xdp_xmit_err)
 	_want=$((N - _refused))
+	rm -f /tmp/redir.err
 	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count "$_want" --timeout 5000 \
 		--udp-port 9999 >/tmp/redir.out 2>/tmp/redir.err &
 	_cap=$!
-	wait_for 3 grep -q listening /tmp/redir.err
+	wait_for 3 grep -qs listening /tmp/redir.err
 	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac "$(peer_mac)" \
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload "$3")
 	[ "$_refused" -eq 0 ] || knob fail_xdp_xmit_frag_map "$_refused"
@@ -702,9 +707,10 @@ payload_of() { echo "$1" | cut -c85-; }
 # on port 9999 receives a datagram of $2 (default: FRAME's own payload).
 udp_payload_arrives() {
 	_want=${2:-$(payload_of "$1")}
+	rm -f /tmp/udp.err
 	pkt udp-recv 9999 --count 1 --timeout 4000 >/tmp/udp.out 2>/tmp/udp.err &
 	_rx=$!
-	wait_for 3 grep -q listening /tmp/udp.err
+	wait_for 3 grep -qs listening /tmp/udp.err
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$1"
 	wait "$_rx" || true
 	[ "$(cat /tmp/udp.out)" = "$_want" ] || {

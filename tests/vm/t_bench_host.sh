@@ -131,12 +131,17 @@ xsk_on() {
 }
 # dut_ip4: the DUT's IPv4 address on the host link.
 dut_ip4() { ip -4 -o addr show dev "$DUT" | awk '{ sub(/\/.*/, "", $4); print $4; exit }'; }
-# xsk_start TOOL: e1k-xsk TOOL on the DUT until arm_off ($XSK_PID).
+# xsk_start TOOL: e1k-xsk TOOL on the DUT until arm_off ($XSK_PID). The
+# last arm's files go first: the new tool's shell truncates them only once
+# it runs, and the one vCPU may run this shell first, which then found the
+# last tool's 'bound' line and signalled a tool still starting up (killed
+# it: twice, in a round's second AF_XDP arm).
 xsk_start() {
+	rm -f /tmp/bench_xsk.out /tmp/bench_xsk.err
 	"$E1K/bin/e1k-xsk" "$1" "$DUT" "$xsk_flag" --map t_xsks --count 0 \
 		--timeout 3600000 >/tmp/bench_xsk.out 2>/tmp/bench_xsk.err & # lint: arm_off stops it
 	XSK_PID=$!
-	wait_for 5 grep -q "^bound " /tmp/bench_xsk.err || { cat /tmp/bench_xsk.err >&2; return 1; }
+	wait_for 5 grep -qs "^bound " /tmp/bench_xsk.err || { cat /tmp/bench_xsk.err >&2; return 1; }
 }
 # xsk_count: frames the socket received so far (e1k-xsk prints its counts
 # on SIGUSR1; in skb mode the flood's softirq work can keep it off the one
@@ -144,8 +149,7 @@ xsk_start() {
 xsk_count() {
 	_xl=$(grep -c . /tmp/bench_xsk.out || true)
 	if ! kill -USR1 "$XSK_PID" 2>/dev/null; then
-		wait "$XSK_PID" 2>/dev/null && _rc=0 || _rc=$?
-		echo "e1k-xsk is gone (exit $_rc): $(tail -n 2 /tmp/bench_xsk.err | tr '\n' ' ')" >&2
+		echo "e1k-xsk is gone; it said: $(tail -n 2 /tmp/bench_xsk.err | tr '\n' ' ')" >&2
 		return 1
 	fi
 	wait_for 30 xsk_printed "$_xl" || { echo "e1k-xsk did not print its counts" >&2; return 1; }

@@ -331,10 +331,11 @@ netpoll_leaves_xdp_slots() {
 	# Netconsole sends the kernel's log buffer first (6.12): take all, and
 	# stop once our messages are in (killed below; its 15 min bound is for
 	# a debug kernel, where turning the tracer on took over 4 min).
+	rm -f /tmp/nc.err
 	in_peer_bg "$E1K/bin/e1k-pkt" udp-recv 6666 --count 1000000 --timeout 900000 \
 		>/tmp/nc.out 2>/tmp/nc.err
 	_rcv=$BG_PID
-	wait_for 3 grep -q listening /tmp/nc.err || { echo "the peer's receiver did not start" >&2; return 1; }
+	wait_for 3 grep -qs listening /tmp/nc.err || { echo "the peer's receiver did not start" >&2; return 1; }
 	modprobe netconsole "netconsole=6665@$DUT_IP4/$DUT,6666@$PEER_IP4/$(peer_mac)"
 	np_trace_start
 	_q=/sys/class/net/$DUT

@@ -57,14 +57,15 @@ cross_redirect() {
 		eval "_a0_$_s=\$(dut_ethstat $_s)"
 		eval "_b0_$_s=\$(dut_ethstat $_s \"\$DUT2\")"
 	done
+	rm -f /tmp/xa.err /tmp/xb.err
 	in_peer2 "$E1K/bin/e1k-pkt" recv "$PEER2_IF" --count $N --timeout 20000 \
 		--udp-port 9999 >/tmp/xa.out 2>/tmp/xa.err &
 	_ra=$!
 	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count $N --timeout 20000 \
 		--udp-port 9999 >/tmp/xb.out 2>/tmp/xb.err &
 	_rb=$!
-	wait_for 3 grep -q listening /tmp/xa.err
-	wait_for 3 grep -q listening /tmp/xb.err
+	wait_for 3 grep -qs listening /tmp/xa.err
+	wait_for 3 grep -qs listening /tmp/xb.err
 	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_fa" --count $N --rate $RATE
 	_sa=$BG_PID
 	in_peer2 "$E1K/bin/e1k-pkt" send "$PEER2_IF" "$_fb" --count $N --rate $RATE

@@ -137,10 +137,11 @@ rxdrop() {
 # sends, in order, byte for byte.
 txpush() {
 	_f=$(reply_frame --payload 100 --udp-csum0)
+	rm -f /tmp/peer.err
 	in_peer "$E1K/bin/e1k-pkt" recv "$PEER_IF" --count $N --timeout 20000 \
 		--udp-port 9999 >/tmp/peer.out 2>/tmp/peer.err &
 	_cap=$!
-	wait_for 3 grep -q listening /tmp/peer.err
+	wait_for 3 grep -qs listening /tmp/peer.err
 	prog_for "$1"
 	xsk_bg /tmp/xsk.out txpush "$_f" "$(bind_flag "$1")" "$2" --count $N \
 		--seq-offset $SEQ_OFF --rate 1000 --timeout 20000
