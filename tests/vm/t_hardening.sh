@@ -179,7 +179,7 @@ check hard_skb_fail_mid_frame "the rest of a frame whose skb failed arrived as f
 # vr0's program into the DUT, which sends them through ndo_xdp_xmit.
 redirect_setup() {
 	veth_setup
-	ip link set dev vr0 xdpdrv obj $TOBJ/xdp_t_redirect.bpf.o sec xdp
+	ip link set dev vr0 xdpdrv obj "$TOBJ/xdp_t_redirect.bpf.o" sec xdp
 	set_devmap "$(cat "/sys/class/net/$DUT/ifindex")"
 }
 xmit_map_fail() {
@@ -211,7 +211,7 @@ check hard_xdp_xmit_map_fail "a refused ndo_xdp_xmit mapping was not counted and
 # IOMMU and page poisoning watch); the port works afterwards.
 teardown_under_traffic() {
 	redirect_setup
-	xdp_attach $TOBJ/xdp_t_tx.bpf.o
+	xdp_attach "$TOBJ/xdp_t_tx.bpf.o"
 	_f=$(pkt build --dst-mac "$(peer_mac)" --src-mac "$DUT_MAC" \
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 64)
 	/usr/bin/nsenter --net=/run/netns/vns "$E1K/bin/e1k-pkt" send vr1 "$_f" \
@@ -327,7 +327,7 @@ ring_held_full() { [ "$(xdp_slots_done)" -ge 200 ]; }
 netpoll_leaves_xdp_slots() {
 	static_neighbours
 	redirect_setup
-	xdp_attach $TOBJ/xdp_t_tx.bpf.o
+	xdp_attach "$TOBJ/xdp_t_tx.bpf.o"
 	# Netconsole sends the kernel's log buffer first (6.12): take all, and
 	# stop once our messages are in (killed below; its 15 min bound is for
 	# a debug kernel, where turning the tracer on took over 4 min).
