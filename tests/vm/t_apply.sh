@@ -25,8 +25,8 @@ UNIT=$PKG/lib/systemd/system/e1k-xdp@.service
 EXEC=$(sed -n 's/^ExecStart=//p' "$UNIT" | sed "s/%I/$DUT/g")
 [ -n "$EXEC" ]
 mkdir -p /usr/sbin /etc/e1k-xdp
-ln -sf $L /usr/sbin/e1k-xdp-loader
-cp $PKG$CONF $CONF
+ln -sf "$L" /usr/sbin/e1k-xdp-loader
+cp "$PKG$CONF" $CONF
 # unit_start: the unit's command, its exit status in $RC, its output in
 # /tmp/out and /tmp/err.
 unit_start() {
@@ -102,7 +102,7 @@ check apply_bad_line_changes_nothing "a file with a bad line changed something" 
 missing_object() {
 	_id=$(xdp_prog_id)
 	printf 'interface %s\n\tprogram /opt/none.bpf.o\n' "$DUT" >/tmp/missing.conf
-	exits_with 1 "cannot read object '/opt/none.bpf.o'" $L apply /tmp/missing.conf
+	exits_with 1 "cannot read object '/opt/none.bpf.o'" "$L" apply /tmp/missing.conf
 	grep -q "nothing changed" /tmp/err || { echo "said: $(cat /tmp/err)" >&2; return 1; }
 	[ "$(xdp_prog_id)" = "$_id" ] || { echo "the program changed" >&2; return 1; }
 }
@@ -194,7 +194,7 @@ echo_failed_attach_forgets() {
 	dut_unload
 	dut_load e1000
 	printf 'interface %s\n\tprogram icmp-echo\n' "$DUT" >/tmp/echo.conf
-	[ "$_failed" = 1 ] || exits_with 1 "does not support" $L apply /tmp/echo.conf || _failed=1
+	[ "$_failed" = 1 ] || exits_with 1 "does not support" "$L" apply /tmp/echo.conf || _failed=1
 	_n=$(($(echo_listed e1k_echo_addr4) + $(echo_listed e1k_echo_addr6)))
 	_prog=$(xdp_prog_id)
 	dut_unload

@@ -5,7 +5,7 @@
 . /opt/e1k/tests/vm/lib.sh
 
 drv=$E1K_DRIVER
-if [ "$drv" = e1k_xdp ] && [ ! -f $E1K/driver/e1k_xdp.ko ]; then
+if [ "$drv" = e1k_xdp ] && [ ! -f "$E1K/driver/e1k_xdp.ko" ]; then
 	drv=e1000
 	say "(e1k_xdp is not built yet: showing the in-tree e1000 baseline)"
 fi

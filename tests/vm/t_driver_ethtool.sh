@@ -82,6 +82,7 @@ stats_moved_by_200() {
 		hw_rx_good_packets=200 hw_tx_good_packets=200; do
 		_k=${_kv%%=*}
 		eval "_d=\$((\$(dut_ethstat $_k) - _b_$_k))"
+		# shellcheck disable=SC2154 # _d: assigned by the eval
 		[ "$_d" -eq "${_kv#*=}" ] || { echo "$_k moved by $_d, want ${_kv#*=}" >&2; return 1; }
 	done
 }

@@ -38,23 +38,23 @@ help_ok() {
 check loader_help "a --help did not print usage with exit 0" help_ok
 version_ok() { $L --version | grep -qx 'e1k-xdp-loader [0-9][0-9.]*\( (git [0-9a-f]*)\)\?'; }
 check loader_version "--version did not print the release" version_ok
-expect_rc loader_unknown_command 2 "unknown command" $L frobnicate
-expect_rc loader_bad_mode 2 "unknown mode" $L attach "$DUT" drop --mode turbo
-expect_rc loader_missing_args 2 "usage" $L attach "$DUT"
-expect_rc loader_bad_interval 2 "interval" $L stats "$DUT" --interval 0
+expect_rc loader_unknown_command 2 "unknown command" "$L" frobnicate
+expect_rc loader_bad_mode 2 "unknown mode" "$L" attach "$DUT" drop --mode turbo
+expect_rc loader_missing_args 2 "usage" "$L" attach "$DUT"
+expect_rc loader_bad_interval 2 "interval" "$L" stats "$DUT" --interval 0
 
 # --- bad input changes nothing -------------------------------------------
 expect_rc loader_not_root 1 "needs CAP_SYS_ADMIN and CAP_NET_ADMIN" su -s /bin/sh nobody -c "$L status"
 # Root without CAP_SYS_ADMIN (a container's root): refused by what is
 # missing, not reported as "no XDP program" everywhere.
 expect_rc loader_without_cap_sys_admin 1 "needs CAP_SYS_ADMIN (run" \
-	/usr/bin/setpriv --bounding-set=-sys_admin $L status
-expect_rc loader_no_such_iface 1 "no such interface" $L attach nosuch0 drop
-expect_rc loader_missing_object 1 "cannot read object" $L attach "$DUT" /tmp/nothing.o
-expect_rc loader_invalid_object 1 "not a loadable BPF object" $L attach "$DUT" /etc/passwd
-expect_rc loader_unknown_program 1 "unknown program" $L attach "$DUT" turbo
-expect_rc loader_detach_nothing 1 "no XDP program" $L detach "$DUT"
-expect_rc loader_stats_nothing 1 "no XDP program" $L stats "$DUT"
+	/usr/bin/setpriv --bounding-set=-sys_admin "$L" status
+expect_rc loader_no_such_iface 1 "no such interface" "$L" attach nosuch0 drop
+expect_rc loader_missing_object 1 "cannot read object" "$L" attach "$DUT" /tmp/nothing.o
+expect_rc loader_invalid_object 1 "not a loadable BPF object" "$L" attach "$DUT" /etc/passwd
+expect_rc loader_unknown_program 1 "unknown program" "$L" attach "$DUT" turbo
+expect_rc loader_detach_nothing 1 "no XDP program" "$L" detach "$DUT"
+expect_rc loader_stats_nothing 1 "no XDP program" "$L" stats "$DUT"
 check loader_errors_changed_nothing "a failed command left a program attached" \
 	test -z "$(xdp_prog_id)"
 # A load that pinned maps and then could not attach (lo has no native XDP)
@@ -71,7 +71,7 @@ check loader_failed_attach_leaves_no_pins "a failed attach left its pins" failed
 if [ "$LMODE" = skb ]; then
 	# The in-tree e1000 has no native XDP: the default mode must fail, not
 	# fall back to generic behind the user's back.
-	expect_rc loader_native_no_fallback 1 "does not support native" $L attach "$DUT" drop
+	expect_rc loader_native_no_fallback 1 "does not support native" "$L" attach "$DUT" drop
 	check loader_native_no_fallback_nothing_attached "something got attached" \
 		test -z "$(xdp_prog_id)"
 fi
@@ -80,9 +80,9 @@ fi
 # An object with two XDP programs: refused without a choice, never "the
 # first"; --prog-name picks one.
 expect_rc loader_attach_two_programs_refused 1 "has 2 XDP programs" \
-	$L attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --mode $LMODE
+	"$L" attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --mode $LMODE
 expect_rc loader_attach_prog_name_missing 1 "no XDP program matching --prog-name nosuch" \
-	$L attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --prog-name nosuch --mode $LMODE
+	"$L" attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --prog-name nosuch --mode $LMODE
 prog_name_choice() {
 	$L attach "$DUT" "$TOBJ/xdp_t_two.bpf.o" --prog-name t_pass_other --mode $LMODE >/dev/null ||
 		return 1
@@ -101,7 +101,7 @@ attach_status() {
 	$L --json status "$DUT" | jq -e '.maps | map(.name) | index("e1k_drop_stats")' >/dev/null
 }
 check loader_attach_status "attach/status did not show the program" attach_status
-expect_rc loader_attach_twice 1 "already has an XDP program" $L attach "$DUT" pass --mode $LMODE
+expect_rc loader_attach_twice 1 "already has an XDP program" "$L" attach "$DUT" pass --mode $LMODE
 force_replace() {
 	$L attach "$DUT" pass --mode $LMODE --force >/dev/null && $L status "$DUT" | grep -q e1k_pass
 }
@@ -110,7 +110,7 @@ if [ "$LMODE" = native ]; then
 	# --force cannot swap modes (the kernel runs one at a time): say so,
 	# not "use --force".
 	expect_rc loader_force_other_mode 1 "one mode at a time: detach it first" \
-		$L attach "$DUT" drop --mode skb --force
+		"$L" attach "$DUT" drop --mode skb --force
 fi
 # --json: what changed, or the error, as one object on stdout.
 json_change() {
@@ -214,10 +214,10 @@ stats_follows_replace() {
 	in_peer_bg "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 6000 --rate 500
 	_tx=$BG_PID
 	: >/tmp/stats.jsonl
-	timeout 60 $L --json stats "$DUT" --interval 0.5 --count 16 >/tmp/stats.jsonl &
+	timeout 60 "$L" --json stats "$DUT" --interval 0.5 --count 16 >/tmp/stats.jsonl &
 	_st=$!
 	wait_for 20 samples_out 2 || { kill "$_st" "$_tx" 2>/dev/null; echo "no two samples in 20 s" >&2; return 1; }
-	ip -force link set dev "$DUT" "$(xdp_mode)" obj $BPF/xdp_pass.bpf.o sec xdp
+	ip -force link set dev "$DUT" "$(xdp_mode)" obj "$BPF/xdp_pass.bpf.o" sec xdp
 	wait "$_st" || { kill "$_tx" 2>/dev/null; echo "stats exited non-zero" >&2; return 1; }
 	kill "$_tx" 2>/dev/null || true
 	wait "$_tx" || true
@@ -284,9 +284,9 @@ layout_refused() {
 foreign_layouts() {
 	ip link set dev "$DUT" "$(xdp_mode)" obj "$TOBJ/xdp_t_layouts.bpf.o" sec xdp
 	_ok=0
-	layout_refused $L stats "$DUT" && layout_refused $L filter list "$DUT" &&
-		layout_refused $L filter add "$DUT" deny src 10.12.0.0/16 &&
-		layout_refused $L filter flush "$DUT" && _ok=1
+	layout_refused "$L" stats "$DUT" && layout_refused "$L" filter list "$DUT" &&
+		layout_refused "$L" filter add "$DUT" deny src 10.12.0.0/16 &&
+		layout_refused "$L" filter flush "$DUT" && _ok=1
 	# The rules map of the foreign program is still all zeroes.
 	_written=$(bpftool -j map dump name e1k_filt_rules |
 		/usr/bin/jq '[.[].value[] | select(. != "0x00")] | length')
@@ -297,9 +297,9 @@ foreign_layouts() {
 check loader_foreign_layouts_refused "a map of another layout was read or written" foreign_layouts
 
 # --- filter -----------------------------------------------------------------
-expect_rc filter_no_program 1 "no XDP program" $L filter list "$DUT"
+expect_rc filter_no_program 1 "no XDP program" "$L" filter list "$DUT"
 $L attach "$DUT" drop --mode $LMODE >/dev/null
-expect_rc filter_wrong_program 1 "not the e1k filter" $L filter list "$DUT"
+expect_rc filter_wrong_program 1 "not the e1k filter" "$L" filter list "$DUT"
 $L detach "$DUT" >/dev/null
 rm -f $PIN/e1k_filt_*
 # Outside any test: a filter that does not attach ends the suite.
@@ -309,8 +309,8 @@ rules_json() { $L --json filter list "$DUT"; }
 check filter_empty "a new filter is not empty with policy allow" \
 	sh -c "$L --json filter list $DUT | /usr/bin/jq -e '.rules == [] and .policy == \"allow\"' >/dev/null"
 before=$(rules_json | jq -c .rules)
-expect_rc filter_bad_syntax 2 "prefix length" $L filter add "$DUT" deny src 10.0.0.0/33
-expect_rc filter_bad_word 2 "unknown word" $L filter add "$DUT" deny from 10.0.0.1
+expect_rc filter_bad_syntax 2 "prefix length" "$L" filter add "$DUT" deny src 10.0.0.0/33
+expect_rc filter_bad_word 2 "unknown word" "$L" filter add "$DUT" deny from 10.0.0.1
 check filter_bad_syntax_changed_nothing "a refused rule changed the rules" \
 	test "$(rules_json | jq -c .rules)" = "$before"
 
@@ -323,7 +323,7 @@ deny_icmp() {
 	[ "$(rules_json | jq -r '.rules[0].rule')" = "deny src $PEER_IP4/32 icmp" ]
 }
 check filter_deny_stops_traffic "a deny rule did not stop the peer's pings exactly" deny_icmp
-expect_rc filter_duplicate 1 "already" $L filter add "$DUT" deny src "$PEER_IP4/32" icmp
+expect_rc filter_duplicate 1 "already" "$L" filter add "$DUT" deny src "$PEER_IP4/32" icmp
 
 deny_udp() {
 	$L filter add "$DUT" deny udp dport 9999 >/dev/null || return 1
@@ -340,7 +340,7 @@ del_by_text() {
 	$L filter del "$DUT" deny src "$PEER_IP4/32" icmp >/dev/null && pings_ok
 }
 check filter_del_by_text "pings not answered after deleting the rule" del_by_text
-expect_rc filter_del_missing 1 "no rule" $L filter del "$DUT" deny src 10.9.9.9/32
+expect_rc filter_del_missing 1 "no rule" "$L" filter del "$DUT" deny src 10.9.9.9/32
 del_by_slot() {
 	_slot=$(rules_json | jq '.rules[] | select(.rule == "deny udp dport 9999") | .slot')
 	$L filter del "$DUT" "$_slot" >/dev/null &&
@@ -457,7 +457,7 @@ insert_replace() {
 	$L filter flush "$DUT" >/dev/null && pings_ok
 }
 check filter_insert_replace_order "insert/replace did not put the rule where asked" insert_replace
-expect_rc filter_insert_past_end 1 "no rule 5 to insert before" $L filter insert "$DUT" 5 deny udp
+expect_rc filter_insert_past_end 1 "no rule 5 to insert before" "$L" filter insert "$DUT" 5 deny udp
 
 # save prints what load reads back; a kept rule keeps its counter.
 save_load() {
@@ -577,7 +577,7 @@ shared_set() {
 	[ ! -e "$SETS/shared1" ] || { echo "the last detach left the set" >&2; return 1; }
 }
 check filter_shared_set "a named rule set was not shared, or not removed with its last filter" shared_set
-expect_rc filter_bad_set_name 2 "bad rule set name" $L attach vf0 filter --mode skb --rules a/b
+expect_rc filter_bad_set_name 2 "bad rule set name" "$L" attach vf0 filter --mode skb --rules a/b
 ip link del vf0
 fi
 $L filter list "$DUT" >&2
@@ -614,9 +614,9 @@ echo_del_to_kernel() {
 	[ "$(echo_tx_now)" -eq "$_tx0" ] || { echo "XDP answered an unlisted address" >&2; return 1; }
 }
 check loader_echo_del_to_kernel "a deleted address was still answered by XDP" echo_del_to_kernel
-expect_rc loader_echo_add_multicast 2 "not a unicast" $L echo add "$DUT" 224.0.0.1
-expect_rc loader_echo_add_bad_length 2 "bad address" $L echo add "$DUT" 10.11.0.1/33
-expect_rc loader_echo_del_unlisted 1 "not listed" $L echo del "$DUT" 10.11.0.77
+expect_rc loader_echo_add_multicast 2 "not a unicast" "$L" echo add "$DUT" 224.0.0.1
+expect_rc loader_echo_add_bad_length 2 "bad address" "$L" echo add "$DUT" 10.11.0.1/33
+expect_rc loader_echo_del_unlisted 1 "not listed" "$L" echo del "$DUT" 10.11.0.77
 check loader_echo_sync "sync did not list the interface's address again" \
 	sh -c "$L echo sync $DUT | grep -q ' $DUT_IP4/24\$'"
 echo_detach_forgets() {
@@ -626,7 +626,7 @@ echo_detach_forgets() {
 	[ "$((_n4 + _n6))" -eq 0 ] || { echo "$_n4 IPv4 and $_n6 IPv6 addresses left listed" >&2; return 1; }
 }
 check loader_echo_detach_forgets "detach left the interface's addresses listed" echo_detach_forgets
-expect_rc loader_echo_no_program 1 "no XDP program" $L echo list "$DUT"
+expect_rc loader_echo_no_program 1 "no XDP program" "$L" echo list "$DUT"
 rm -f $PIN/e1k_echo_*
 
 dut_unload

@@ -22,14 +22,14 @@ ln -sf /usr/bin/kmod $KMOD/modinfo
 
 installed_run() {
 	[ "${E1K_INSTALLED:-0}" = 1 ] || { echo "not booted with vm-run.sh --installed" >&2; return 1; }
-	[ -f $PKG/lib/modprobe.d/e1k-xdp.conf ] || { echo "no packaged modprobe.d file" >&2; return 1; }
+	[ -f "$PKG/lib/modprobe.d/e1k-xdp.conf" ] || { echo "no packaged modprobe.d file" >&2; return 1; }
 }
 check package_installed_files "the guest does not run the packages' files" installed_run
 
 # The release, the same in the module, the driver's ethtool -i and the
 # packaged loader (no commit id: a package is a release).
 versions() {
-	_v=$($KMOD/modinfo -F version $E1K/driver/e1k_xdp.ko)
+	_v=$($KMOD/modinfo -F version "$E1K/driver/e1k_xdp.ko")
 	[ "$_v" = "$E1K_VERSION" ] || { echo "modinfo: '$_v', want $E1K_VERSION" >&2; return 1; }
 	_v=$($L --version)
 	[ "$_v" = "e1k-xdp-loader $E1K_VERSION" ] || { echo "loader: '$_v'" >&2; return 1; }
@@ -58,9 +58,9 @@ ALIAS=$(cat "$FN/modalias")
 # made again with it.
 install_like_package() {
 	mkdir -p "/lib/modules/$KV/updates/dkms"
-	cp $E1K/driver/e1k_xdp.ko "/lib/modules/$KV/updates/dkms/"
+	cp "$E1K/driver/e1k_xdp.ko" "/lib/modules/$KV/updates/dkms/"
 	mkdir -p /lib/modprobe.d
-	cp $PKG/lib/modprobe.d/e1k-xdp.conf /lib/modprobe.d/
+	cp "$PKG/lib/modprobe.d/e1k-xdp.conf" /lib/modprobe.d/
 	$KMOD/depmod -a
 }
 uninstall_like_package() {

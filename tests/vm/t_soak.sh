@@ -33,6 +33,7 @@ dut2_setup
 ports_up() {
 	[ -n "${DUT2:-}" ] || dut2_setup
 	ip link set "$DUT2" promisc on
+	# shellcheck disable=SC2153 # DUT: lib.sh's
 	redirect_to "$DUT2" "$DUT"
 }
 load_start() {
@@ -70,9 +71,9 @@ load_start
 soak_swaps() {
 	_i=0
 	while [ $_i -lt "$SOAK_SWAPS" ]; do
-		xdp_attach $TOBJ/xdp_t_drop.bpf.o
-		xdp_attach $TOBJ/xdp_t_tx.bpf.o
-		xdp_attach $TOBJ/xdp_t_pass.bpf.o
+		xdp_attach "$TOBJ/xdp_t_drop.bpf.o"
+		xdp_attach "$TOBJ/xdp_t_tx.bpf.o"
+		xdp_attach "$TOBJ/xdp_t_pass.bpf.o"
 		xdp_detach
 		_i=$((_i + 1))
 	done

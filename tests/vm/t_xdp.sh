@@ -22,7 +22,7 @@ shown=xdp
 [ "$MODE" = xdpdrv ] || shown=xdpgeneric
 attached_as() { ip link show dev "$DUT" | grep -q " $1 "; }
 t_reset
-attach_shown() { xdp_attach $TOBJ/xdp_t_drop.bpf.o && attached_as $shown; }
+attach_shown() { xdp_attach "$TOBJ/xdp_t_drop.bpf.o" && attached_as $shown; }
 check "attach_$MODE" "ip link does not show '$shown' after attach" attach_shown
 
 # --- PASS: the stack still works with a program attached -----------------
@@ -38,10 +38,10 @@ drop_test() {
 	_f=$(test_frame --payload 64)
 	_noports=$(udp_snmp NoPorts)
 	_in=$(udp_snmp InDatagrams)
-	_d0=$(t_verdict $XDP_DROP)
+	_d0=$(t_verdict "$XDP_DROP")
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$_f" --count $N
 	sleep 0.5
-	_d=$(($(t_verdict $XDP_DROP) - _d0))
+	_d=$(($(t_verdict "$XDP_DROP") - _d0))
 	[ "$_d" -eq $N ] || { echo "drop verdicts $_d, want $N" >&2; return 1; }
 	if [ "$(udp_snmp NoPorts)" -ne "$_noports" ] || [ "$(udp_snmp InDatagrams)" -ne "$_in" ]; then
 		echo "the stack saw dropped frames" >&2
@@ -57,18 +57,18 @@ xchg_expect() { check "$1" "frames did not come back as expected" xchg_with "$2"
 
 mtu=$(cat "/sys/class/net/$DUT/mtu")
 for len in 0 750 $((mtu - 42)); do
-	xchg_expect "tx_payload_$len" $TOBJ/xdp_t_tx.bpf.o \
+	xchg_expect "tx_payload_$len" "$TOBJ/xdp_t_tx.bpf.o" \
 		"$(pad60 "$(reply_frame --payload "$len")")" \
 		"$(test_frame --payload "$len")"
 done
 sent=$(test_frame --payload 100)
-xchg_expect adjust_head_shrink $TOBJ/xdp_t_head_shrink.bpf.o \
+xchg_expect adjust_head_shrink "$TOBJ/xdp_t_head_shrink.bpf.o" \
 	"$(reply_frame --payload 92 --payload-offset 8 --udp-csum0)" "$sent"
-xchg_expect adjust_head_grow $TOBJ/xdp_t_head_grow.bpf.o \
+xchg_expect adjust_head_grow "$TOBJ/xdp_t_head_grow.bpf.o" \
 	"$(reply_frame --payload 100 --fill-head 16 --udp-csum0)" "$sent"
-xchg_expect adjust_tail_shrink $TOBJ/xdp_t_tail_shrink.bpf.o \
+xchg_expect adjust_tail_shrink "$TOBJ/xdp_t_tail_shrink.bpf.o" \
 	"$(reply_frame --payload 92 --udp-csum0)" "$sent"
-xchg_expect adjust_tail_grow $TOBJ/xdp_t_tail_grow.bpf.o \
+xchg_expect adjust_tail_grow "$TOBJ/xdp_t_tail_grow.bpf.o" \
 	"$(reply_frame --payload 100 --fill-tail 16 --udp-csum0)" "$sent"
 
 # --- XDP_TX completions are reclaimed in the poll that sent them ---------
@@ -76,17 +76,17 @@ xchg_expect adjust_tail_grow $TOBJ/xdp_t_tail_grow.bpf.o \
 # a frame reclaims it and acks its TXDW, so each frame costs one interrupt
 # (its receive), not two (receive, then transmit done).
 tx_irq_test() {
-	_irq0=$(dut_irqs) _v0=$(t_verdict $XDP_TX)
+	_irq0=$(dut_irqs) _v0=$(t_verdict "$XDP_TX")
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" \
 		--count 40 --rate 20
 	sleep 0.3
-	_irqs=$(($(dut_irqs) - _irq0)) _tx=$(($(t_verdict $XDP_TX) - _v0))
+	_irqs=$(($(dut_irqs) - _irq0)) _tx=$(($(t_verdict "$XDP_TX") - _v0))
 	[ "$_tx" -eq 40 ] || { echo "XDP_TX verdicts $_tx, want 40" >&2; return 1; }
 	[ "$_irqs" -le 60 ] || { echo "$_irqs interrupts for 40 bounced frames" >&2; return 1; }
 }
 if [ "$MODE" = xdpdrv ]; then
 	t_reset
-	xdp_attach $TOBJ/xdp_t_tx.bpf.o
+	xdp_attach "$TOBJ/xdp_t_tx.bpf.o"
 	check tx_one_irq_per_frame "XDP_TX frames raised a second interrupt" tx_irq_test
 	xdp_detach
 fi
@@ -101,12 +101,12 @@ udp_pass_body() {
 	xdp_detach
 	return $_rc
 }
-udp_pass_expect pass_adjust_tail_grow $TOBJ/xdp_t_pass_tail_grow.bpf.o \
+udp_pass_expect pass_adjust_tail_grow "$TOBJ/xdp_t_pass_tail_grow.bpf.o" \
 	"$(payload_of "$(test_frame --payload 100 --fill-tail 16)")" \
 	"$(test_frame --payload 100)"
 inner=$(test_frame --payload 100)
 outer=$(echo "$inner" | cut -c1-24)88b5$inner
-udp_pass_expect pass_adjust_head_decap $TOBJ/xdp_t_pass_decap.bpf.o \
+udp_pass_expect pass_adjust_head_decap "$TOBJ/xdp_t_pass_decap.bpf.o" \
 	"$(payload_of "$inner")" "$outer"
 
 # --- ABORTED: counted, and the xdp_exception tracepoint fires -----------
@@ -114,14 +114,14 @@ aborted_test() {
 	_tp=/sys/kernel/tracing
 	echo >$_tp/trace
 	echo 1 >$_tp/events/xdp/xdp_exception/enable
-	_a0=$(t_verdict $XDP_ABORTED)
+	_a0=$(t_verdict "$XDP_ABORTED")
 	_e0=$(dut_ethstat xdp_aborted)
-	xdp_attach $TOBJ/xdp_t_aborted.bpf.o
+	xdp_attach "$TOBJ/xdp_t_aborted.bpf.o"
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload 64)" --count $N
 	sleep 0.5
 	xdp_detach
 	echo 0 >$_tp/events/xdp/xdp_exception/enable
-	_a=$(($(t_verdict $XDP_ABORTED) - _a0))
+	_a=$(($(t_verdict "$XDP_ABORTED") - _a0))
 	_tr=$(grep -c 'xdp_exception:.*action=ABORTED' $_tp/trace || true)
 	[ "$_a" -eq $N ] || { echo "aborted verdicts $_a, want $N" >&2; return 1; }
 	[ "$_tr" -eq $N ] || { echo "tracepoint fired $_tr times, want $N" >&2; return 1; }
@@ -135,14 +135,14 @@ check aborted "ABORTED not counted or traced exactly" aborted_test
 # --- REDIRECT: out of the DUT into a veth, and into the DUT from a veth ---
 redirect_out_test() {
 	veth_setup
-	redirect_out_check $TOBJ/xdp_t_redirect.bpf.o xdp "$(test_frame --payload 64)" 2000
+	redirect_out_check "$TOBJ/xdp_t_redirect.bpf.o" xdp "$(test_frame --payload 64)" 2000
 }
 check redirect_out "frames redirected to a veth did not all arrive" redirect_out_test
 
 # ndo_xdp_xmit: only a native driver has it (the in-tree e1000 does not).
 redirect_in_test() {
 	veth_setup
-	redirect_in_check $TOBJ/xdp_t_redirect.bpf.o xdp 64 2000
+	redirect_in_check "$TOBJ/xdp_t_redirect.bpf.o" xdp 64 2000
 }
 if [ "$DUT_DRIVER" = e1k_xdp ]; then
 	check redirect_in_ndo_xdp_xmit "frames redirected into the DUT did not all leave" \
@@ -152,13 +152,13 @@ fi
 # --- MTU: a frame must fit one buffer while a program runs ----------------
 mtu_limits() {
 	ip link set dev "$DUT" mtu 3000 || return 1
-	if ip link set dev "$DUT" xdpdrv obj $TOBJ/xdp_t_pass.bpf.o sec xdp 2>/tmp/err; then
+	if ip link set dev "$DUT" xdpdrv obj "$TOBJ/xdp_t_pass.bpf.o" sec xdp 2>/tmp/err; then
 		echo "attached at MTU 3000" >&2
 		return 1
 	fi
 	grep -q "MTU too large for XDP" /tmp/err || { cat /tmp/err >&2; return 1; }
 	ip link set dev "$DUT" mtu 1500
-	xdp_attach $TOBJ/xdp_t_pass.bpf.o || return 1
+	xdp_attach "$TOBJ/xdp_t_pass.bpf.o" || return 1
 	_ok=1
 	ip link set dev "$DUT" mtu 3000 2>/dev/null && _ok=0
 	ip link set dev "$DUT" mtu 2000 || _ok=0
@@ -172,7 +172,7 @@ mtu_limits() {
 # A program is attached to the DUT in native mode (ip link shows "xdp").
 xdp_native_attached() { ip link show dev "$DUT" | grep -q " xdp "; }
 xdp_tools_loader() {
-	/usr/sbin/xdp-loader load -m native "$DUT" $TOBJ/xdp_t_drop.bpf.o || return 1
+	/usr/sbin/xdp-loader load -m native "$DUT" "$TOBJ/xdp_t_drop.bpf.o" || return 1
 	_ok=1
 	xdp_native_attached || _ok=0
 	/usr/sbin/xdp-loader unload "$DUT" --all || _ok=0

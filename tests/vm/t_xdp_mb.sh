@@ -27,7 +27,7 @@ wait_for 10 carrier_up "$DUT"
 
 # --- the MTU rules: a program without frags support sees one buffer --------
 mtu_rules() {
-	if xdp_attach $TOBJ/xdp_t_pass.bpf.o 2>/tmp/err; then
+	if xdp_attach "$TOBJ/xdp_t_pass.bpf.o" 2>/tmp/err; then
 		echo "a program without frags attached at MTU 9000" >&2
 		return 1
 	fi
@@ -35,7 +35,7 @@ mtu_rules() {
 	mb_attach pass
 	_id=$(xdp_prog_id)
 	# Replacing it by one without frags support is refused, and it stays.
-	if xdp_attach $TOBJ/xdp_t_pass.bpf.o 2>/tmp/err; then
+	if xdp_attach "$TOBJ/xdp_t_pass.bpf.o" 2>/tmp/err; then
 		echo "a program without frags replaced a frags one at MTU 9000" >&2
 		return 1
 	fi
@@ -45,7 +45,7 @@ mtu_rules() {
 	# At 1500 a program without frags attaches, and holds the MTU down;
 	# a frags program lets it rise.
 	set_mtu 1500
-	xdp_attach $TOBJ/xdp_t_pass.bpf.o
+	xdp_attach "$TOBJ/xdp_t_pass.bpf.o"
 	if ip link set dev "$DUT" mtu 3000 2>/dev/null; then
 		echo "MTU raised to 3000 under a program without frags" >&2
 		return 1
@@ -148,7 +148,7 @@ sb_spanning() {
 	ip link set dev "$DUT" mtu 2000
 	in_peer ip link set dev "$PEER_IF" mtu 3000
 	t_reset
-	xdp_attach $TOBJ/xdp_t_drop.bpf.o
+	xdp_attach "$TOBJ/xdp_t_drop.bpf.o"
 	_m0=$(dut_ethstat rx_multi_desc_dropped)
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$(test_frame --payload $((3000 - HDRS)))" \
 		--count $N --rate 500

@@ -29,9 +29,9 @@ CHUNK=200
 swapper() {
 	_i=0
 	while [ "$_i" -lt "$SWAPS" ]; do
-		xdp_attach $TOBJ/xdp_t_drop.bpf.o || return 1
+		xdp_attach "$TOBJ/xdp_t_drop.bpf.o" || return 1
 		echo attach >>/tmp/swaps
-		xdp_attach $TOBJ/xdp_t_aborted.bpf.o || return 1
+		xdp_attach "$TOBJ/xdp_t_aborted.bpf.o" || return 1
 		echo replace >>/tmp/swaps
 		xdp_detach || return 1
 		echo detach >>/tmp/swaps
@@ -61,7 +61,7 @@ swap_test() {
 	[ "$_swrc" -eq 0 ] || { echo "a program change failed after $_changes changes (exit $_swrc)" >&2; return 1; }
 	[ "$_changes" -eq $((3 * SWAPS)) ] || { echo "$_changes program changes, want $((3 * SWAPS))" >&2; return 1; }
 	sleep 0.5
-	_drop=$(t_verdict $XDP_DROP) _abrt=$(t_verdict $XDP_ABORTED)
+	_drop=$(t_verdict "$XDP_DROP") _abrt=$(t_verdict "$XDP_ABORTED")
 	_stack=$(($(udp_snmp NoPorts) - _np0))
 	_miss=$(($(dut_ethstat hw_rx_missed) - _m0))
 	_wire=$(($(peer_stat tx_packets) - _pt0))
