@@ -6,8 +6,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-make --no-print-directory -s -C "$here/tools" e1k-xsk >/dev/null
+make --no-print-directory -s -C "$here/tools" e1k-xsk e1k-pkt >/dev/null
 xsk=$here/tools/e1k-xsk
+pkt=$here/tools/e1k-pkt
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -62,4 +63,47 @@ t_counts_on_signal_after_bound() {
 	fi
 }
 
+# txpush --control (the bench's sender): a window per "send RATE MS" line,
+# the socket bound across them, each window's counts on its own line, and
+# the tool ends with its input. What the peer of the veth captured is
+# exactly what the windows said they sent.
+t_control_windows() {
+	local out
+	# shellcheck disable=SC2016 # the inner shell's variables
+	if ! out=$(unshare -n bash -c '
+		set -euo pipefail
+		xsk=$1 pkt=$2 work=$3
+		ip link add xv0 type veth peer name xv1
+		ip link set xv0 up
+		ip link set xv1 up
+		f=$("$pkt" build --dst-mac 02:00:00:00:00:02 --src-mac 02:00:00:00:00:01 \
+			--src-ip 10.0.0.1 --dst-ip 10.0.0.2 --dport 9999 --payload 60)
+		"$pkt" recv xv1 --count 100000 --timeout 5000 --udp-port 9999 \
+			>"$work/cap" 2>"$work/cap.err" &
+		cap=$!
+		for _ in $(seq 50); do grep -qs listening "$work/cap.err" && break; sleep 0.1; done
+		{ echo "send 100 500"; sleep 1; echo "send 200 500"; sleep 1; } |
+			"$xsk" txpush xv0 "$f" --copy --control >"$work/out" 2>"$work/err"
+		wait "$cap"
+		echo "captured $(grep -c . "$work/cap" || true)"
+	' _ "$xsk" "$pkt" "$work" 2>&1); then
+		result control_windows "the run failed: $(echo "$out" | tail -n 2 | tr '\n' ' ') $(cat "$work/err" 2>/dev/null)"
+		return
+	fi
+	local n1 n2 cap
+	n1=$(awk 'NR == 1 { print $4 }' "$work/out")
+	n2=$(awk 'NR == 2 { print $4 }' "$work/out")
+	cap=$(sed -n 's/^captured //p' <<<"$out")
+	if [ "$(grep -c . "$work/out")" != 2 ]; then
+		result control_windows "want 2 counts lines: $(tr '\n' '|' <"$work/out")"
+	elif [ "$n1" -lt 45 ] || [ "$n1" -gt 56 ] || [ "$n2" -lt 95 ] || [ "$n2" -gt 106 ]; then
+		result control_windows "windows sent $n1 and $n2, want about 50 and 100"
+	elif [ "$cap" != $((n1 + n2)) ]; then
+		result control_windows "the peer captured $cap frames, the windows said $((n1 + n2))"
+	else
+		result control_windows ""
+	fi
+}
+
 t_counts_on_signal_after_bound
+t_control_windows

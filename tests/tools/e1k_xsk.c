@@ -25,10 +25,18 @@
  *                    O; rxdrop: the frames must come in that order
  *   --rate PPS       txpush: at most PPS frames a second
  *   --batch N        ring operations per call (64)
+ *   --control        txpush: send in windows on command, the socket bound
+ *                    across them. Each line on stdin "send RATE MS" sends
+ *                    for MS milliseconds at RATE pps (0: flat out), waits
+ *                    up to 1 s for the last completions and prints that
+ *                    window's counts; end of input ends the tool. (The
+ *                    bench's DUT CPU per frame is then the sending's
+ *                    alone, not the socket's setup and teardown.)
  *
  * On stderr, once the socket is bound: "bound IFACE queue Q zerocopy" (or
  * "copy"). On stdout at the end: "rx N tx N bad N secs S" (tx: frames
- * sent and completed), and on SIGUSR1 the same so far. Exit 0 when
+ * sent and completed), and on SIGUSR1 the same so far (with --control:
+ * after each window, that window's). Exit 0 when
  * --count frames were received, sent (and completed) or forwarded, each as
  * expected; 1 otherwise; 2 on bad usage or a socket that cannot be set up
  * (the reason on stderr).
@@ -66,6 +74,20 @@ static void on_signal(int sig)
 		want_stop = 1;
 }
 
+/* Without SA_RESTART: a signal ends a blocking read (--control's stdin)
+ * as it does poll(2) and nanosleep(2), so it is seen at once.
+ */
+static void signals_on(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	int sigs[] = { SIGUSR1, SIGTERM, SIGINT };
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 enum mode { RXDROP, TXPUSH, L2FWD };
 
 struct opts {
@@ -83,6 +105,7 @@ struct opts {
 	long seq_offset;		/* -1: none */
 	unsigned long rate;
 	uint32_t batch;
+	bool control;
 };
 
 struct sock {
@@ -105,7 +128,7 @@ static void usage(FILE *f)
 		"       e1k-xsk l2fwd IFACE [options]\n"
 		"options: --queue Q --zc|--copy --wakeup|--no-wakeup --frame-size N --frames N\n"
 		"         --map NAME --count N --timeout MS --expect HEX --seq-offset O\n"
-		"         --rate PPS --batch N\n");
+		"         --rate PPS --batch N --control\n");
 }
 
 static unsigned long parse_num(const char *s, unsigned long max, const char *what)
@@ -186,6 +209,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->bind_flags |= XDP_USE_NEED_WAKEUP;
 			continue;
 		}
+		if (!strcmp(a, "--control")) {
+			o->control = true;
+			continue;
+		}
 		if (!strcmp(a, "--no-wakeup")) {
 			o->bind_flags &= (uint16_t)~XDP_USE_NEED_WAKEUP;
 			continue;
@@ -233,6 +260,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (o->seq_offset >= 0 && o->frame_len &&
 	    (size_t)o->seq_offset + 4 > o->frame_len) {
 		fprintf(stderr, "e1k-xsk: --seq-offset past the frame's end\n");
+		exit(2);
+	}
+	if (o->control && o->mode != TXPUSH) {
+		fprintf(stderr, "e1k-xsk: --control is for txpush\n");
 		exit(2);
 	}
 	if (o->map && o->mode == TXPUSH) {
@@ -351,7 +382,7 @@ static void kick(struct sock *s)
 {
 	if (sendto(s->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 &&
 	    errno != EAGAIN && errno != EBUSY && errno != ENOBUFS &&
-	    errno != ENETDOWN) {
+	    errno != ENETDOWN && errno != EINTR) {
 		fprintf(stderr, "e1k-xsk: sendto: %s\n", strerror(errno));
 		exit(1);
 	}
@@ -577,6 +608,51 @@ static bool run_tx(struct sock *s, const struct opts *o, double start,
 	return true;
 }
 
+/* The last window's frames in flight: completed, within @deadline. */
+static void drain_tx(struct sock *s, const struct opts *o, double deadline)
+{
+	while (s->done_n < s->tx_n && now_s() < deadline) {
+		complete(s, o->batch);
+		kick(s);
+	}
+}
+
+/* txpush --control: a window a "send RATE MS" line, until end of input. */
+static bool run_control(struct sock *s, struct opts *o)
+{
+	char line[128];
+
+	for (;;) {
+		unsigned long rate, ms;
+		double start, secs;
+
+		if (!fgets(line, sizeof(line), stdin)) {
+			/* A signal (no SA_RESTART) interrupts the read. */
+			if (ferror(stdin) && errno == EINTR && !want_stop) {
+				clearerr(stdin);
+				signalled(s, o, now_s());
+				continue;
+			}
+			return !ferror(stdin);
+		}
+		if (sscanf(line, "send %lu %lu", &rate, &ms) != 2 ||
+		    rate > 100000000 || ms > 3600000) {
+			fprintf(stderr, "e1k-xsk: bad command (send RATE MS): %s", line);
+			return false;
+		}
+		o->rate = rate;
+		s->tx_n = 0;
+		s->done_n = 0;
+		start = now_s();
+		run_tx(s, o, start, start + (double)ms / 1e3);
+		secs = now_s() - start;
+		drain_tx(s, o, now_s() + 1);
+		print_counts(s, o, secs);
+		if (want_stop)
+			return true;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {
@@ -604,9 +680,7 @@ int main(int argc, char **argv)
 	 * not yet installed the handler). A stop asked for during the setup
 	 * is seen by the first batch.
 	 */
-	signal(SIGUSR1, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
+	signals_on();
 	if ((o.bind_flags & XDP_ZEROCOPY) && (o.bind_flags & XDP_COPY)) {
 		fprintf(stderr, "e1k-xsk: --zc or --copy, not both\n");
 		return 2;
@@ -638,6 +712,11 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bound %s queue %u %s\n", o.ifname, o.queue,
 		xo.flags & XDP_OPTIONS_ZEROCOPY ? "zerocopy" : "copy");
 	start = now_s();
+	if (o.control) {
+		ok = run_control(&s, &o);
+		sock_teardown(&s);
+		return ok && !s.bad ? 0 : 1;
+	}
 	ok = o.mode == TXPUSH ?
 		run_tx(&s, &o, start, start + (double)o.timeout_ms / 1e3) :
 		run_rx(&s, &o, start, start + (double)o.timeout_ms / 1e3);

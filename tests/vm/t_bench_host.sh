@@ -124,8 +124,8 @@ xsk_on() {
 	xfwd) xsk_start l2fwd && count_how=back ;;
 	xtx)
 		count_how=xtx
-		xsk_frame=$(pkt build --dst-mac "$HOST_MAC" --src-mac "$(mac_of "$DUT")" \
-			--src-ip "$(dut_ip4)" --dst-ip "$HOST_IP4" --payload $((_sz - 42)) --udp-csum0)
+		xtx_start "$(pkt build --dst-mac "$HOST_MAC" --src-mac "$(mac_of "$DUT")" \
+			--src-ip "$(dut_ip4)" --dst-ip "$HOST_IP4" --payload $((_sz - 42)) --udp-csum0)"
 		;;
 	esac
 }
@@ -156,7 +156,23 @@ xsk_count() {
 	tail -n 1 /tmp/bench_xsk.out | awk '{ print $2 }'
 }
 xsk_printed() { [ "$(grep -c . /tmp/bench_xsk.out || true)" -gt "$1" ]; }
+# xtx_start FRAME: e1k-xsk txpush FRAME on the DUT until arm_off, sending
+# in windows on command (--control): the socket's setup and teardown stay
+# out of the windows' DUT CPU. Two FIFOs: its commands on fd 6, its counts
+# lines on fd 7, read as they come, no polling in the window (fd 5 is the
+# host link's, hostlink.sh). Each open waits for the other end's, in the
+# order the tool opens them.
+xtx_start() {
+	rm -f /tmp/bench_xsk.err /tmp/bench_xtx.ctl /tmp/bench_xtx.cnt
+	mkfifo /tmp/bench_xtx.ctl /tmp/bench_xtx.cnt
+	"$E1K/bin/e1k-xsk" txpush "$DUT" "$1" "$xsk_flag" --control </tmp/bench_xtx.ctl \
+		>/tmp/bench_xtx.cnt 2>/tmp/bench_xsk.err & # lint: arm_off stops it
+	XSK_PID=$!
+	exec 6>/tmp/bench_xtx.ctl 7</tmp/bench_xtx.cnt
+	wait_for 5 grep -qs "^bound " /tmp/bench_xsk.err || { cat /tmp/bench_xsk.err >&2; return 1; }
+}
 arm_off() {
+	exec 6>&- 7<&-
 	if [ -n "${XSK_PID:-}" ]; then
 		kill "$XSK_PID" 2>/dev/null || true
 		wait "$XSK_PID" 2>/dev/null || true
@@ -262,20 +278,20 @@ window() {
 # 0. w_sent is what the socket had completed, w_send_ns its sending time.
 window_xtx() {
 	host start l0 count --link 0 --seconds $((secs + 2)) >/dev/null || return 1
-	_rarg=""
-	[ "$1" = 0 ] || _rarg="--rate $1"
 	_wclk=$(clock)
 	_t0=${_wclk% *} _b0=${_wclk#* }
-	# shellcheck disable=SC2086 # $_rarg is words
-	"$E1K/bin/e1k-xsk" txpush "$DUT" "$xsk_frame" "$xsk_flag" --count 0 \
-		--timeout $((secs * 1000)) $_rarg >/tmp/bench_xtx.out 2>/tmp/bench_xtx.err ||
-		{ cat /tmp/bench_xtx.err >&2; return 1; }
+	echo "send $1 $((secs * 1000))" >&6
+	# "rx 0 tx SENT bad 0 secs SECONDS"
+	# shellcheck disable=SC3045 # busybox ash's read has -t
+	read -r -t $((secs + 30)) _ _ _ w_sent _ _ _ _xs <&7 || {
+		echo "e1k-xsk did not finish its window: $(tail -n 2 /tmp/bench_xsk.err | tr '\n' ' ')" >&2
+		return 1
+	}
 	_wclk=$(clock)
 	w_wall_ns=$((${_wclk% *} - _t0)) w_busy_ns=$((${_wclk#* } - _b0))
 	w_reply=$(host wait l0) || return 1
 	w_delivered=$(kv frames "$w_reply")
-	w_sent=$(awk '{ print $4 }' /tmp/bench_xtx.out)
-	w_send_ns=$(awk '{ printf "%.0f", $8 * 1e9 }' /tmp/bench_xtx.out)
+	w_send_ns=$(calc "$_xs * 1e9" 0)
 }
 
 # idle_fraction: how busy the DUT is with no traffic (a window at 1 pps).
