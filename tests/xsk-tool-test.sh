@@ -66,7 +66,8 @@ t_counts_on_signal_after_bound() {
 # txpush --control (the bench's sender): a window per "send RATE MS" line,
 # the socket bound across them, each window's counts on its own line, and
 # the tool ends with its input. What the peer of the veth captured is
-# exactly what the windows said they sent.
+# exactly what the windows said they sent, and paced windows leave the CPU
+# idle between frames (the bench's DUT CPU per frame depends on it).
 t_control_windows() {
 	local out
 	# shellcheck disable=SC2016 # the inner shell's variables
@@ -82,24 +83,31 @@ t_control_windows() {
 			>"$work/cap" 2>"$work/cap.err" &
 		cap=$!
 		for _ in $(seq 50); do grep -qs listening "$work/cap.err" && break; sleep 0.1; done
-		{ echo "send 100 500"; sleep 1; echo "send 200 500"; sleep 1; } |
-			"$xsk" txpush xv0 "$f" --copy --control >"$work/out" 2>"$work/err"
+		TIMEFORMAT="cpu %U %S"
+		{ time { echo "send 100 500"; sleep 1; echo "send 200 500"; sleep 1; } |
+			"$xsk" txpush xv0 "$f" --copy --control >"$work/out" 2>"$work/err"; } 2>"$work/cpu"
 		wait "$cap"
 		echo "captured $(grep -c . "$work/cap" || true)"
+		cat "$work/cpu"
 	' _ "$xsk" "$pkt" "$work" 2>&1); then
 		result control_windows "the run failed: $(echo "$out" | tail -n 2 | tr '\n' ' ') $(cat "$work/err" 2>/dev/null)"
 		return
 	fi
-	local n1 n2 cap
+	local n1 n2 cap cpu
 	n1=$(awk 'NR == 1 { print $4 }' "$work/out")
 	n2=$(awk 'NR == 2 { print $4 }' "$work/out")
 	cap=$(sed -n 's/^captured //p' <<<"$out")
+	cpu=$(awk '/^cpu / { print $2 + $3 }' <<<"$out")
 	if [ "$(grep -c . "$work/out")" != 2 ]; then
 		result control_windows "want 2 counts lines: $(tr '\n' '|' <"$work/out")"
 	elif [ "$n1" -lt 45 ] || [ "$n1" -gt 56 ] || [ "$n2" -lt 95 ] || [ "$n2" -gt 106 ]; then
 		result control_windows "windows sent $n1 and $n2, want about 50 and 100"
 	elif [ "$cap" != $((n1 + n2)) ]; then
 		result control_windows "the peer captured $cap frames, the windows said $((n1 + n2))"
+	elif ! awk -v c="$cpu" 'BEGIN { exit !(c != "" && c < 0.3) }'; then
+		# Paced, it sleeps between frames: a second of windows at
+		# 100 and 200 pps takes a few ms of CPU, a spinning tool 1 s.
+		result control_windows "paced windows took ${cpu:-?} s of CPU, want < 0.3 (it spins)"
 	else
 		result control_windows ""
 	fi

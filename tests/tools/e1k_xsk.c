@@ -558,10 +558,10 @@ static bool run_tx(struct sock *s, const struct opts *o, double start,
 			return !o->count;
 		left = o->count ? o->count - s->tx_n : o->batch;
 		if (o->rate) {
-			/* Frames due by now, at --rate. */
+			/* Frames due by now, at --rate: frame i at i / rate. */
 			double due = (now_s() - start) * (double)o->rate + 1;
 
-			if ((double)s->tx_n >= due) {
+			if ((double)s->tx_n + 1 > due) {
 				/* Sleep to the next frame's time (at most 0.1 s,
 				 * for the signals): a paced run leaves the CPU
 				 * idle between frames.
