@@ -28,8 +28,8 @@ wait_lines() {
 # Whoever waits for "bound" may signal at once: SIGUSR1 (print the counts
 # so far) must be handled from then on. strace holds the tool for 1 s
 # after each write, the "bound" line's included, so a handler installed
-# only after that line is printed (as it was: the bench's SIGUSR1 killed
-# the tool) is not there yet when the signal comes.
+# only after that line is printed (as it was) is not there yet when the
+# signal comes.
 t_counts_on_signal_after_bound() {
 	local pid rc=0
 	# The namespace's own veth pair, so nothing of the host's is touched.
@@ -98,7 +98,7 @@ t_control_windows() {
 	n2=$(awk 'NR == 2 { print $4 }' "$work/out")
 	cap=$(sed -n 's/^captured //p' <<<"$out")
 	cpu=$(awk '/^cpu / { print $2 + $3 }' <<<"$out")
-	if [ "$(grep -c . "$work/out")" != 2 ]; then
+	if [ "$(lines "$work/out")" != 2 ]; then
 		result control_windows "want 2 counts lines: $(tr '\n' '|' <"$work/out")"
 	elif [ "$n1" -lt 45 ] || [ "$n1" -gt 56 ] || [ "$n2" -lt 95 ] || [ "$n2" -gt 106 ]; then
 		result control_windows "windows sent $n1 and $n2, want about 50 and 100"

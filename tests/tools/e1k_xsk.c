@@ -472,6 +472,15 @@ static void swap_macs(uint8_t *p)
 	memcpy(p + 6, tmp, 6);
 }
 
+/* The frames in flight: completed, within @deadline. */
+static void drain_tx(struct sock *s, const struct opts *o, double deadline)
+{
+	while (s->done_n < s->tx_n && now_s() < deadline) {
+		complete(s, o->batch);
+		kick(s);
+	}
+}
+
 /* rxdrop and l2fwd: until --count frames or the timeout. */
 static bool run_rx(struct sock *s, const struct opts *o, double start,
 		   double deadline)
@@ -534,10 +543,8 @@ static bool run_rx(struct sock *s, const struct opts *o, double start,
 		}
 	}
 	/* l2fwd: what was forwarded must also have left. */
-	while (o->mode == L2FWD && s->done_n < s->tx_n && now_s() < deadline) {
-		complete(s, o->batch);
-		kick(s);
-	}
+	if (o->mode == L2FWD)
+		drain_tx(s, o, deadline);
 	if (o->mode == L2FWD && s->done_n < s->tx_n)
 		return false;
 	return !o->count || s->rx_n >= o->count;
@@ -608,15 +615,6 @@ static bool run_tx(struct sock *s, const struct opts *o, double start,
 	return true;
 }
 
-/* The last window's frames in flight: completed, within @deadline. */
-static void drain_tx(struct sock *s, const struct opts *o, double deadline)
-{
-	while (s->done_n < s->tx_n && now_s() < deadline) {
-		complete(s, o->batch);
-		kick(s);
-	}
-}
-
 /* txpush --control: a window a "send RATE MS" line, until end of input. */
 static bool run_control(struct sock *s, struct opts *o)
 {
@@ -676,9 +674,8 @@ int main(int argc, char **argv)
 	}
 	parse_args(argc, argv, &o);
 	/* Before "bound" is printed: whoever waits for that line may signal
-	 * at once (the bench's SIGUSR1 killed a tool that had printed it and
-	 * not yet installed the handler). A stop asked for during the setup
-	 * is seen by the first batch.
+	 * at once (the bench asks for counts with SIGUSR1). A stop asked for
+	 * during the setup is seen by the first batch.
 	 */
 	signals_on();
 	if ((o.bind_flags & XDP_ZEROCOPY) && (o.bind_flags & XDP_COPY)) {
