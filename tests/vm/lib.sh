@@ -514,6 +514,8 @@ dut_diag() {
 dut_ethstat() {
 	ethtool -S "${2:-$DUT}" 2>/dev/null | awk -v k="$1:" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }'
 }
+# dut_ethstat_reaches NAME VALUE: that counter of the DUT is at VALUE or past.
+dut_ethstat_reaches() { [ "$(dut_ethstat "$1")" -ge "$2" ]; }
 
 # snmp4 PROTO FIELD: a counter from /proc/net/snmp's "PROTO:" lines (found by
 # its header, since the columns differ between kernels).
