@@ -517,6 +517,22 @@ dut_ethstat() {
 # dut_ethstat_reaches NAME VALUE: that counter of the DUT is at VALUE or past.
 dut_ethstat_reaches() { [ "$(dut_ethstat "$1")" -ge "$2" ]; }
 
+# xsk_counts_now OUT ERR WORD: e1k-xsk ($XSK_PID, its counts lines in OUT,
+# its stderr in ERR) prints "rx N tx N bad N secs S" on SIGUSR1; WORD of
+# that new line (2: frames received, 4: frames sent and completed). Up to
+# 30 s: with a flood's softirq work on the one vCPU (skb mode) the tool may
+# not run for seconds. A tool that is gone says why.
+xsk_counts_now() {
+	_xl=$(grep -c . "$1" || true)
+	if ! kill -USR1 "$XSK_PID" 2>/dev/null; then
+		echo "e1k-xsk is gone; it said: $(tail -n 2 "$2" | tr '\n' ' ')" >&2
+		return 1
+	fi
+	wait_for 30 _xsk_printed "$1" "$_xl" || { echo "e1k-xsk did not print its counts" >&2; return 1; }
+	tail -n 1 "$1" | awk -v w="$3" '{ print $w }'
+}
+_xsk_printed() { [ "$(grep -c . "$1" || true)" -gt "$2" ]; }
+
 # snmp4 PROTO FIELD: a counter from /proc/net/snmp's "PROTO:" lines (found by
 # its header, since the columns differ between kernels).
 snmp4() {

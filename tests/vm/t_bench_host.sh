@@ -143,19 +143,8 @@ xsk_start() {
 	XSK_PID=$!
 	wait_for 5 grep -qs "^bound " /tmp/bench_xsk.err || { cat /tmp/bench_xsk.err >&2; return 1; }
 }
-# xsk_count: frames the socket received so far (e1k-xsk prints its counts
-# on SIGUSR1; in skb mode the flood's softirq work can keep it off the one
-# vCPU for seconds). A tool that is gone says why.
-xsk_count() {
-	_xl=$(grep -c . /tmp/bench_xsk.out || true)
-	if ! kill -USR1 "$XSK_PID" 2>/dev/null; then
-		echo "e1k-xsk is gone; it said: $(tail -n 2 /tmp/bench_xsk.err | tr '\n' ' ')" >&2
-		return 1
-	fi
-	wait_for 30 xsk_printed "$_xl" || { echo "e1k-xsk did not print its counts" >&2; return 1; }
-	tail -n 1 /tmp/bench_xsk.out | awk '{ print $2 }'
-}
-xsk_printed() { [ "$(grep -c . /tmp/bench_xsk.out || true)" -gt "$1" ]; }
+# xsk_count: frames the socket received so far.
+xsk_count() { xsk_counts_now /tmp/bench_xsk.out /tmp/bench_xsk.err 2; }
 # xtx_start FRAME: e1k-xsk txpush FRAME on the DUT until arm_off, sending
 # in windows on command (--control): the socket's setup and teardown stay
 # out of the windows' DUT CPU. Two FIFOs: its commands on fd 6, its counts
