@@ -26,10 +26,11 @@ tree=$("$here/debug-kernel.sh" "$series")
 export E1K_KERNEL_ROOT=$tree/e1k-root
 release=$(cat "$tree/include/config/kernel.release")
 # The instruments make the guest several times slower (KASAN checks every
-# access, lockdep every lock, under TCG): the e1000 model's main VM took
-# 32-34 min here (7-10 under make check), the fault-injection VM, which
-# does the setup paths once per allocation on them, 34 min (probe alone
-# 18). A VM gets 2 h: a slower machine, not a hang.
+# access, lockdep every lock, under TCG): the e1000 model's main suites,
+# then one VM, took 32-34 min here (7-10 under make check), the
+# fault-injection VM, which does the setup paths once per allocation on
+# them, 34 min (probe alone 18). A VM gets 2 h: a slower machine, not a
+# hang.
 export E1K_VM_TIMEOUT=${E1K_VM_TIMEOUT:-7200}
 echo "=== check-debug on $release ($tree)" >&2
 exec "$here/check.sh" "$release"
