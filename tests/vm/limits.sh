@@ -34,17 +34,25 @@
 # figures are floored there); 500 kbit/s, a third of the lowest, still
 # fails a stalled or resetting DUT. In kbit/s: the debug bound is below
 # one Mbit/s.
+# A slower host (2026-12: the same `make check` took 2.4x as long, and a
+# plain Python loop 5.7 s where the first bed's took about half that)
+# measured, with the instruments, 6.9-99 Mbit/s peer -> DUT (18 samples;
+# the 6.9 once, 2 s through an XDP_PASS program on 6.1/e1000, next lowest
+# 11.3) and 22.6-167 DUT -> peer: two thirds of the 6.9 is 4.6, so 4
+# Mbit/s, which a DUT that stalls or resets for a second of the two still
+# fails.
 : "${E1K_DEBUG_KERNEL:=0}"
 # shellcheck disable=SC2034 # used by the suites
 LIMIT_TCP_KBPS=40000
 # shellcheck disable=SC2034
-[ "$E1K_INSTRUMENTS" != 1 ] || LIMIT_TCP_KBPS=10000
+[ "$E1K_INSTRUMENTS" != 1 ] || LIMIT_TCP_KBPS=4000
 # shellcheck disable=SC2034
 [ "$E1K_DEBUG_KERNEL" != 1 ] || LIMIT_TCP_KBPS=500
 
 # UDP: iperf3 offers LIMIT_UDP_MBPS for 3 s in 1400-byte datagrams, and
-# must get at least 14/15 of the nominal count out (the sender keeps up) and
-# lose at most LIMIT_UDP_LOSS_PERMILLE. Plain bed, 20 Mbit/s (1786
+# must get at least LIMIT_UDP_SENT_PERMILLE of the nominal count out (the
+# test measured something: a DUT that takes nothing in, or sends nothing,
+# must not pass on 0 lost of 0) and lose at most LIMIT_UDP_LOSS_PERMILLE. Plain bed, 20 Mbit/s (1786
 # datagrams a second): measured 0 lost of 5357 in 24 samples with two VMs
 # on the two cores, 41 of 5336 (7.7 per mille) with a third VM beside them;
 # allow 20 per mille (107 datagrams). Instruments: at 20 Mbit/s the guest
@@ -64,6 +72,14 @@ LIMIT_UDP_MBPS=20
 [ "$E1K_DEBUG_KERNEL" != 1 ] || LIMIT_UDP_MBPS=1
 # shellcheck disable=SC2034
 LIMIT_UDP_LOSS_PERMILLE=20
+# How much of the nominal count the sender must get out. The first bed:
+# 14/15 (933 per mille) held in all but the samples with four VMs on the
+# two cores (above). The slower host (see the TCP bound), with the
+# instruments at 10 Mbit/s: 1642-2697 of 2679 datagrams (12 samples, every
+# one with 0 lost), the sender and not the path the limit: a third of the
+# nominal count, half the lowest of them.
+# shellcheck disable=SC2034
+LIMIT_UDP_SENT_PERMILLE=333
 
 # Counters after a burst: the last frames are counted when the poll cleans
 # them, which `make check` saw within the 0.5 s its tests waited, in every
