@@ -56,7 +56,7 @@ t_counts_on_signal_after_bound() {
 	wait "$pid" || rc=$?
 	if [ "$rc" != 0 ]; then
 		result counts_on_signal_after_bound "exit $rc after SIGTERM"
-	elif ! grep -qx 'rx 0 tx 0 bad 0 secs [0-9.]*' "$work/out" || [ "$(lines "$work/out")" != 2 ]; then
+	elif ! grep -qx 'rx 0 tx 0 bad 0 secs [0-9.]* dropped 0 rx_ring_full 0 fill_empty [0-9]*' "$work/out" || [ "$(lines "$work/out")" != 2 ]; then
 		result counts_on_signal_after_bound "counts: $(tr '\n' '|' <"$work/out")"
 	else
 		result counts_on_signal_after_bound ""

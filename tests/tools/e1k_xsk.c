@@ -34,9 +34,13 @@
  *                    alone, not the socket's setup and teardown.)
  *
  * On stderr, once the socket is bound: "bound IFACE queue Q zerocopy" (or
- * "copy"). On stdout at the end: "rx N tx N bad N secs S" (tx: frames
- * sent and completed), and on SIGUSR1 the same so far (with --control:
- * after each window, that window's). Exit 0 when
+ * "copy"). On stdout at the end: "rx N tx N bad N secs S dropped D
+ * rx_ring_full F fill_empty E" (tx: frames sent and completed; the last
+ * three: the socket's XDP_STATISTICS since it was bound, frames the kernel
+ * dropped for it, of them for its rx ring being full, and the times the
+ * driver found its fill ring empty), and on SIGUSR1 the same so far (with
+ * --control: after each window, that window's, the statistics still since
+ * the bind). Exit 0 when
  * --count frames were received, sent (and completed) or forwarded, each as
  * expected; 1 otherwise; 2 on bad usage or a socket that cannot be set up
  * (the reason on stderr).
@@ -446,10 +450,30 @@ static bool frame_ok(const struct opts *o, const uint8_t *p, uint32_t len,
 		       len - (size_t)o->seq_offset - 4);
 }
 
+/*
+ * The socket's own account of what it lost (XDP_STATISTICS): frames the
+ * kernel dropped for it (its rx ring full, or otherwise) and the times
+ * the driver found its fill ring empty. Zeros if the kernel will not say.
+ */
+static struct xdp_statistics sock_stats(const struct sock *s)
+{
+	struct xdp_statistics st = {};
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(s->fd, SOL_XDP, XDP_STATISTICS, &st, &len))
+		memset(&st, 0, sizeof(st));
+	return st;
+}
+
 static void print_counts(const struct sock *s, const struct opts *o, double secs)
 {
-	printf("rx %lu tx %lu bad %lu secs %.3f\n", s->rx_n,
-	       o->mode == TXPUSH ? s->done_n : s->tx_n, s->bad, secs);
+	struct xdp_statistics st = sock_stats(s);
+
+	printf("rx %lu tx %lu bad %lu secs %.3f dropped %llu rx_ring_full %llu fill_empty %llu\n",
+	       s->rx_n, o->mode == TXPUSH ? s->done_n : s->tx_n, s->bad, secs,
+	       (unsigned long long)st.rx_dropped,
+	       (unsigned long long)st.rx_ring_full,
+	       (unsigned long long)st.rx_fill_ring_empty_descs);
 	fflush(stdout);
 }
 

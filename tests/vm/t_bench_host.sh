@@ -270,9 +270,9 @@ window_xtx() {
 	_wclk=$(clock)
 	_t0=${_wclk% *} _b0=${_wclk#* }
 	echo "send $1 $((secs * 1000))" >&6
-	# "rx 0 tx SENT bad 0 secs SECONDS"
+	# "rx 0 tx SENT bad 0 secs SECONDS dropped D rx_ring_full F fill_empty E"
 	# shellcheck disable=SC3045 # busybox ash's read has -t
-	read -r -t $((secs + 30)) _ _ _ w_sent _ _ _ _xs <&7 || {
+	read -r -t $((secs + 30)) _ _ _ w_sent _ _ _ _xs _ <&7 || {
 		echo "e1k-xsk did not finish its window: $(tail -n 2 /tmp/bench_xsk.err | tr '\n' ' ')" >&2
 		return 1
 	}
