@@ -112,6 +112,12 @@ PEER_TX_STALL='peer[0-9]*: NETDEV WATCHDOG: '
 
 kmsg_expect_end() { kmsg_mark "expect-end"; }
 
+# lines [FILE]: how many non-empty lines FILE (default: stdin) holds; 0 for
+# none, and for a FILE not (yet) there: a tool's output file before it wrote.
+lines() {
+	if [ $# = 0 ]; then grep -c . || true; elif [ -e "$1" ]; then grep -c . "$1" || true; else echo 0; fi
+}
+
 # ping_all WHERE N DEST [OPTION...]: N echo requests from WHERE (dut, peer
 # or peer2) to DEST, every one answered, none twice. (ping's exit status is 0
 # as soon as one reply of N came back.)
@@ -523,7 +529,7 @@ dut_ethstat_reaches() { [ "$(dut_ethstat "$1")" -ge "$2" ]; }
 # 30 s: with a flood's softirq work on the one vCPU (skb mode) the tool may
 # not run for seconds. A tool that is gone says why.
 xsk_counts_now() {
-	_xl=$(grep -c . "$1" || true)
+	_xl=$(lines "$1")
 	if ! kill -USR1 "$XSK_PID" 2>/dev/null; then
 		echo "e1k-xsk is gone; it said: $(tail -n 2 "$2" | tr '\n' ' ')" >&2
 		return 1
@@ -531,7 +537,7 @@ xsk_counts_now() {
 	wait_for 30 _xsk_printed "$1" "$_xl" || { echo "e1k-xsk did not print its counts" >&2; return 1; }
 	tail -n 1 "$1" | awk -v w="$3" '{ print $w }'
 }
-_xsk_printed() { [ "$(grep -c . "$1" || true)" -gt "$2" ]; }
+_xsk_printed() { [ "$(lines "$1")" -gt "$2" ]; }
 
 # snmp4 PROTO FIELD: a counter from /proc/net/snmp's "PROTO:" lines (found by
 # its header, since the columns differ between kernels).
@@ -607,7 +613,7 @@ redirect_out_check() {
 	wait "$_cap" || true
 	xdp_detach
 	veth_teardown
-	_n=$(grep -c . /tmp/redir.out || true)
+	_n=$(lines /tmp/redir.out)
 	_r=$(($(dut_ethstat xdp_redirect) - _r0))
 	[ "$_n" -eq "$N" ] || {
 		echo "$_n of $N frames reached the veth (xdp_redirect +$_r, redirect_err $(dut_ethstat xdp_redirect_err), rx_missed $(dut_ethstat hw_rx_missed)) $(grep -h dropped /tmp/redir.err)" >&2
@@ -647,7 +653,7 @@ redirect_in_check() {
 		knob fail_xdp_xmit_frag_map 0
 	fi
 	veth_teardown
-	_n=$(grep -c . /tmp/redir.out || true)
+	_n=$(lines /tmp/redir.out)
 	_x=$(($(dut_ethstat xdp_xmit) - _x0)) _e=$(($(dut_ethstat xdp_xmit_err) - _e0))
 	[ "$_n" -eq "$_want" ] || { echo "$_n of $_want frames left through the DUT (xdp_xmit +$_x) $(grep -h dropped /tmp/redir.err)" >&2; return 1; }
 	[ "$(sort -u /tmp/redir.out)" = "$(pad60 "$_f")" ] || { echo "frames changed on the way" >&2; return 1; }
@@ -709,7 +715,7 @@ xchg_with() {
 	_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$4" --count 5 \
 		--timeout 3000 --udp-port 9999)
 	xdp_detach
-	_n=$(echo "$_got" | grep -c . || true)
+	_n=$(echo "$_got" | lines)
 	[ "$_n" -eq 5 ] || { echo "$_n of 5 frames came back" >&2; return 1; }
 	[ "$(echo "$_got" | sort -u)" = "$3" ] || {
 		echo "$_got" | head -n 1 >/tmp/got

@@ -117,7 +117,7 @@ vlan_on_wire() {
 	_tx0=$(echo_tx)
 	_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$_req" --count $N --timeout 3000 \
 		--icmp-id 4242)
-	_n=$(echo "$_got" | grep -c . || true)
+	_n=$(echo "$_got" | lines)
 	[ "$_n" -eq $N ] || { echo "$_n of $N replies came back" >&2; return 1; }
 	echo "$_got" | while read -r _f; do
 		_head=$(echo "$_f" | cut -c1-36) _src=$(echo "$_f" | cut -c61-68) _type=$(echo "$_f" | cut -c77-78)
@@ -165,7 +165,7 @@ $(bad_field "$_good" 36)"
 	for _f in $_frames; do
 		_k=$((_k + 1))
 		_got=$(in_peer "$E1K/bin/e1k-pkt" xchg "$PEER_IF" "$_f" --count 3 --timeout 1000 \
-			--icmp-id 4343 | awk 'substr($0, 69, 2) == "00"' | grep -c . || true)
+			--icmp-id 4343 | awk 'substr($0, 69, 2) == "00"' | lines)
 		_seen="$_seen $_k:$_got"
 	done
 	say "replies on the wire per kind (the kernel's): $_seen"

@@ -295,7 +295,7 @@ page_pool_ok() {
 		return 1
 	fi
 	_pools=$(nd page-pools "$DUT")
-	[ "$(echo "$_pools" | grep -c .)" -eq 1 ] || { echo "pools: '$_pools'" >&2; return 1; }
+	[ "$(echo "$_pools" | lines)" -eq 1 ] || { echo "pools: '$_pools'" >&2; return 1; }
 	[ "$(echo "$_pools" | awk '{ print $4 }')" = "$_napi" ] ||
 		{ echo "the pool's NAPI is not the rx queue's ($_napi): $_pools" >&2; return 1; }
 	ip link set dev "$DUT" down
@@ -303,7 +303,7 @@ page_pool_ok() {
 	wait_for 5 no_page_pool || { echo "a pool outlived the down: $(nd page-pools "$DUT")" >&2; return 1; }
 	ip link set dev "$DUT" up
 	wait_for 10 carrier_up "$DUT"
-	[ "$(nd page-pools "$DUT" | grep -c .)" -eq 1 ] || { echo "no pool after up" >&2; return 1; }
+	[ "$(nd page-pools "$DUT" | lines)" -eq 1 ] || { echo "no pool after up" >&2; return 1; }
 }
 case "$E1K_KVER" in
 6.12*)

@@ -222,7 +222,7 @@ stats_follows_replace() {
 	kill "$_tx" 2>/dev/null || true
 	wait "$_tx" || true
 	$L detach "$DUT" >/dev/null
-	[ "$(grep -c . /tmp/stats.jsonl)" -eq 16 ] || { echo "not 16 samples" >&2; return 1; }
+	[ "$(lines /tmp/stats.jsonl)" -eq 16 ] || { echo "not 16 samples" >&2; return 1; }
 	jq -s -e '
 		(map(.prog_id) | unique | length) == 2 and
 		(. as $s | [range(1; length) | select($s[.].prog_id != $s[. - 1].prog_id)] | length) == 1 and
@@ -235,7 +235,7 @@ stats_follows_replace() {
 		/tmp/stats.jsonl >/dev/null || { echo "samples: $(cat /tmp/stats.jsonl)" >&2; return 1; }
 }
 # samples_out N: the stats run has printed N samples.
-samples_out() { [ "$(grep -c . /tmp/stats.jsonl)" -ge "$1" ]; }
+samples_out() { [ "$(lines /tmp/stats.jsonl)" -ge "$1" ]; }
 check loader_stats_follows_replacement "stats did not follow a replaced program" stats_follows_replace
 
 # The peer paces frames at LIMIT_PACED_PPS (tests/vm/limits.sh) for up to

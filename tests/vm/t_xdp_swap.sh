@@ -57,7 +57,7 @@ swap_test() {
 	done
 	_swrc=0
 	wait "$_sw" || _swrc=$?
-	_changes=$(grep -c . /tmp/swaps || true)
+	_changes=$(lines /tmp/swaps)
 	[ "$_swrc" -eq 0 ] || { echo "a program change failed after $_changes changes (exit $_swrc)" >&2; return 1; }
 	[ "$_changes" -eq $((3 * SWAPS)) ] || { echo "$_changes program changes, want $((3 * SWAPS))" >&2; return 1; }
 	sleep 0.5

@@ -80,7 +80,7 @@ cross_redirect() {
 	ip link set dev "$DUT2" xdpdrv off
 	ip link set "$DUT" promisc off
 	ip link set "$DUT2" promisc off
-	_na=$(grep -c . /tmp/xa.out || true) _nb=$(grep -c . /tmp/xb.out || true)
+	_na=$(lines /tmp/xa.out) _nb=$(lines /tmp/xb.out)
 	# shellcheck disable=SC2154 # set by the evals above
 	{
 		say "A->B: A redirected $_a_xdp_redirect, B took $_b_xdp_xmit (refused $_b_xdp_xmit_err), sent $_b_hw_tx_good_packets; peer 2 captured $_na of $N"

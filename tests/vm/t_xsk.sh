@@ -150,7 +150,7 @@ txpush() {
 	wait "$_cap" || true
 	prog_off
 	grep -q "^rx 0 tx $N bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
-	_n=$(grep -c . /tmp/peer.out || true)
+	_n=$(lines /tmp/peer.out)
 	[ "$_n" -eq $N ] || { echo "the peer got $_n of $N frames $(grep -h dropped /tmp/peer.err)" >&2; return 1; }
 	numbered_frames "$_f" $N >/tmp/want.out
 	cmp -s /tmp/peer.out /tmp/want.out || {
@@ -179,7 +179,7 @@ l2fwd() {
 	xsk_wait
 	prog_off
 	grep -q "^rx $N tx $N bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
-	_n=$(echo "$_got" | grep -c . || true)
+	_n=$(echo "$_got" | lines)
 	[ "$_n" -eq $N ] || { echo "$_n of $N frames came back" >&2; return 1; }
 	[ "$(echo "$_got" | sort -u)" = "$(reply_frame --payload 100)" ] || {
 		echo "a frame came back changed" >&2
