@@ -15,8 +15,9 @@
 # clean), installed here (DKMS builds the module for every installed
 # kernel) and checked; the e1000 model's main, cycle and control VMs of
 # each kernel boot with what they installed instead of the tree's build, and
-# the control VM runs the package and apply suites too; the packages are then purged and checked gone. So make
-# check installs and purges e1k-xdp packages on this machine, as root.
+# the control VM runs the package and apply suites too; the packages are
+# then purged and checked gone. So make check installs and purges e1k-xdp
+# packages on this machine, as root.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,9 +54,9 @@ report() { tee -a "$log"; }
 # dispatcher's text while another vCPU runs it (README, Troubleshooting);
 # with one vCPU no other CPU can be inside the half-patched code. A swap is
 # a pointer exchange in code no model changes: on one model per kernel.
-# The packages' VMs (FROM installed): the e1000 model's first three VMs of
-# each kernel run the module DKMS built for it, the packaged loader and
-# programs; the third runs the package suite too, and the apply suite (the
+# The packages' VMs (FROM installed): the e1000 model's main, cycle and
+# control VMs of each kernel run the module DKMS built for it, the packaged
+# loader and programs; control runs the package suite too, and the apply suite (the
 # loader and the configuration, no kernel difference) on 6.12 only.
 # The e1000 model's suites are split over three VMs (main: the data path;
 # cycle: the driver's life cycle and the programs; control: the loader and
