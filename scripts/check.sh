@@ -69,13 +69,14 @@ report() { tee -a "$log"; }
 # lane on the slower host.
 # The packages' VMs (FROM installed): the e1000 model's main, cycle and
 # control VMs of each kernel run the module DKMS built for it, the packaged
-# loader and programs; control runs the package suite too, and the apply suite (the
-# loader and the configuration, no kernel difference) on 6.12 only.
-# The e1000 model's suites are split over three VMs (main: the data path;
-# cycle: the driver's life cycle and the programs; control: the loader and
-# the packages) so that each ends well inside its timeout on a slower host:
-# as one VM they took 7-10 min on the first bed, and over 18 min (timed out
-# at 15, the suites' work still going) on a host about half as fast.
+# loader and programs; control runs the package suite too, and the apply
+# suite (the loader and the configuration, no kernel difference) on 6.12
+# only. The e1000 model's suites are split over three VMs (main: the data
+# path; cycle: the driver's life cycle, the programs and AF_XDP; control:
+# the loader and the packages) so that each ends well inside its timeout on
+# a slower host: as one VM they took 7-10 min on the first bed, and over
+# 18 min (timed out at 15, the suites' work still going) on a host about
+# half as fast.
 # The fault-injection suite needs a kernel built with fault injection
 # (make check-debug's): it is planned where the kernel has it.
 # vms_for_model MODEL RELEASE
@@ -83,7 +84,7 @@ packages=1
 [ -z "${E1K_KERNEL_ROOT:-}" ] || packages=0
 vms_for_model() {
 	local main="smoke smoke:e1000 xdp xdp_mb driver_traffic driver_ethtool driver_hw"
-	local cycle="driver_cycle bpf_unit bpf_echo bpf_filter"
+	local cycle="driver_cycle bpf_unit bpf_echo bpf_filter xsk"
 	local control="loader loader:e1000" from=installed
 	case "$1" in
 	e1000)
@@ -98,7 +99,6 @@ vms_for_model() {
 		echo "cycle|2|$cycle||1|$from"
 		echo "control|2|$control||1|$from"
 		echo "swap|1|xdp_swap|XDP_SWAPS=50|1"
-		echo "xsk|2|xsk||1"
 		echo "ports2|2|xports hardening||2"
 		if grep -qx 'CONFIG_FAIL_PAGE_ALLOC=y' "${E1K_KERNEL_ROOT:-}/boot/config-$2" 2>/dev/null; then
 			echo "faults|2|faults||1"
