@@ -5,6 +5,8 @@
  *
  *   e1k-xsk rxdrop IFACE [options]       receive frames, count and drop them
  *   e1k-xsk txpush IFACE HEX [options]   send the frame HEX --count times
+ *                    (its UMEM also feeds the queue's rx ring, for the
+ *                    stack's frames in zero-copy mode)
  *   e1k-xsk l2fwd IFACE [options]        send every frame back, MACs swapped
  *
  * Options:
@@ -66,6 +68,8 @@
 #include <xdp/xsk.h>
 
 #define MAX_FRAME 4096
+/* txpush: UMEM frames for the fill ring, at most (one default rx ring). */
+#define TXPUSH_RX_FRAMES 256
 
 /* SIGUSR1: print the counts so far; SIGTERM, SIGINT: stop and report. */
 static volatile sig_atomic_t want_counts, want_stop;
@@ -730,6 +734,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "e1k-xsk: XDP_OPTIONS: %s\n", strerror(errno));
 		goto fail;
 	}
+	/* txpush receives nothing itself, but in zero-copy mode its UMEM is
+	 * what the queue receives into: with an empty fill ring the port
+	 * would take no frame, for the stack either, while the socket is
+	 * bound. Frames the stack gets are copied out, and their UMEM frames
+	 * go back to the pool, so a ring's worth keeps reception going.
+	 */
+	if (o.mode == TXPUSH)
+		fill(&s, o.frames / 4 < TXPUSH_RX_FRAMES ? o.frames / 4 : TXPUSH_RX_FRAMES);
 	fprintf(stderr, "bound %s queue %u %s\n", o.ifname, o.queue,
 		xo.flags & XDP_OPTIONS_ZEROCOPY ? "zerocopy" : "copy");
 	start = now_s();
