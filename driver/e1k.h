@@ -314,10 +314,35 @@ static inline void e1k_flush(struct e1k_adapter *a)
 	e1k_rd(a, E1K_STATUS);
 }
 
+/* The NIC has written a frame to the ring that no poll has taken yet. */
+static inline bool e1k_rx_frame_ready(const struct e1k_rx_ring *ring)
+{
+	return READ_ONCE(ring->desc[ring->next_to_clean].status) & E1K_RXD_STAT_DD;
+}
+
 static inline unsigned int e1k_desc_unused(unsigned int ntu, unsigned int ntc,
 					   unsigned int count)
 {
 	return ((ntc > ntu) ? 0 : count) + ntc - ntu - 1;
+}
+
+/*
+ * How many rx buffers a poll should post now: none below a batch (one RDT
+ * write for many buffers), and none while the queue is being stopped
+ * (E1K_STATE_DOWN), its buffers about to be freed. There an RDT write with
+ * the receiver off would also make QEMU's model deliver the frames it holds
+ * for the port (set_rdt flushes its queue) to a receiver that drops them
+ * uncounted (e1000_receive_iov): a bind would lose what it should pause.
+ */
+static inline unsigned int e1k_rx_refill_due(struct e1k_adapter *a)
+{
+	const struct e1k_rx_ring *ring = &a->rx_ring;
+	unsigned int unused = e1k_desc_unused(ring->next_to_use,
+					      ring->next_to_clean, ring->count);
+
+	if (unused < E1K_RX_REFILL_BATCH || test_bit(E1K_STATE_DOWN, &a->state))
+		return 0;
+	return unused;
 }
 
 /* e1k_hw.c */

@@ -247,8 +247,7 @@ static void e1k_watchdog(struct work_struct *work)
 	 * receive interrupt to refill it later: raise one (mainline e1000
 	 * does the same from its watchdog).
 	 */
-	if (e1k_desc_unused(a->rx_ring.next_to_use, a->rx_ring.next_to_clean,
-			    a->rx_ring.count) >= E1K_RX_REFILL_BATCH)
+	if (e1k_rx_refill_due(a))
 		e1k_wr(a, E1K_ICS, E1K_INT_RXT0);
 	schedule_delayed_work(&a->watchdog, E1K_WATCHDOG_PERIOD);
 }

@@ -1068,7 +1068,7 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 {
 	struct e1k_rx_ring *ring = &a->rx_ring;
 	struct device *dev = &a->pdev->dev;
-	unsigned int ntc = ring->next_to_clean;
+	unsigned int ntc = ring->next_to_clean, refill;
 	struct e1k_rx_poll poll = {};
 	struct bpf_prog *prog;
 
@@ -1150,9 +1150,8 @@ int e1k_clean_rx_irq(struct e1k_adapter *a, int budget, bool *xdp_tx)
 	ring->next_to_clean = ntc;
 	e1k_rx_poll_done(a, &poll, xdp_tx);
 
-	/* Refill in batches: one RDT write for many buffers. */
-	if (e1k_desc_unused(ring->next_to_use, ntc, ring->count) >= E1K_RX_REFILL_BATCH)
-		e1k_alloc_rx_buffers(a, e1k_desc_unused(ring->next_to_use, ntc,
-							ring->count));
+	refill = e1k_rx_refill_due(a);
+	if (refill)
+		e1k_alloc_rx_buffers(a, refill);
 	return poll.done;
 }
