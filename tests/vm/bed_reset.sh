@@ -40,9 +40,13 @@ others() {
 		case "$_pid" in 1 | "$PPID") continue ;; esac
 		ours "$_pid" && continue
 		# Kernel threads have an empty command line (and /proc files
-		# all say size 0, so read it).
-		_cmd=$(tr '\0' ' ' 2>/dev/null <"$_p/cmdline" | cut -c1-40)
+		# all say size 0, so read it). Read by the shell itself first:
+		# a pipeline for each of the hundred kernel threads, twice a
+		# reset, made each reset take 8 s under TCG instead of 2.5.
+		_cmd=
+		IFS= read -r _cmd 2>/dev/null <"$_p/cmdline"
 		[ -n "$_cmd" ] || continue
+		_cmd=$(tr '\0' ' ' 2>/dev/null <"$_p/cmdline" | cut -c1-40)
 		printf '%s:%s ' "$_pid" "$_cmd"
 	done
 }
