@@ -174,6 +174,7 @@ if compgen -G "$top/tests/bpf/*.bpf.o" >/dev/null; then
 fi
 for exe in "$loader" "$top"/tests/tools/*; do
 	if [ ! -f "$exe" ] || [ ! -x "$exe" ]; then continue; fi
+	case "$exe" in *.so) continue ;; esac	# host tests' preloads
 	stage_with_libs "$stage" "$exe" "/opt/e1k/bin/$(basename "$exe")"
 done
 for exe in "$top"/tests/unit/*; do

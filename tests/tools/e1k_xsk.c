@@ -42,9 +42,10 @@
  * dropped for it, of them for its rx ring being full, and the times the
  * driver found its fill ring empty), and on SIGUSR1 the same so far (with
  * --control: after each window, that window's, the statistics still since
- * the bind). Exit 0 when
- * --count frames were received, sent (and completed) or forwarded, each as
- * expected; 1 otherwise; 2 on bad usage or a socket that cannot be set up
+ * the bind; "?" for each of the three, the reason on stderr, where the
+ * kernel will not give them). Exit 0 when --count frames were received,
+ * sent (and completed) or forwarded, each as expected, and the statistics
+ * were read; 1 otherwise; 2 on bad usage or a socket that cannot be set up
  * (the reason on stderr).
  */
 #include <errno.h>
@@ -455,30 +456,31 @@ static bool frame_ok(const struct opts *o, const uint8_t *p, uint32_t len,
 }
 
 /*
- * The socket's own account of what it lost (XDP_STATISTICS): frames the
- * kernel dropped for it (its rx ring full, or otherwise) and the times
- * the driver found its fill ring empty. Zeros if the kernel will not say.
+ * The counts, and the socket's own account of what it lost
+ * (XDP_STATISTICS): frames the kernel dropped for it (its rx ring full, or
+ * otherwise) and the times the driver found its fill ring empty. A kernel
+ * that will not say gets "?" there, not zeros, and the reason on stderr:
+ * a loss nobody could count must not read as none. False then.
  */
-static struct xdp_statistics sock_stats(const struct sock *s)
+static bool print_counts(const struct sock *s, const struct opts *o, double secs)
 {
 	struct xdp_statistics st = {};
 	socklen_t len = sizeof(st);
+	bool known = !getsockopt(s->fd, SOL_XDP, XDP_STATISTICS, &st, &len);
 
-	if (getsockopt(s->fd, SOL_XDP, XDP_STATISTICS, &st, &len))
-		memset(&st, 0, sizeof(st));
-	return st;
-}
-
-static void print_counts(const struct sock *s, const struct opts *o, double secs)
-{
-	struct xdp_statistics st = sock_stats(s);
-
-	printf("rx %lu tx %lu bad %lu secs %.3f dropped %llu rx_ring_full %llu fill_empty %llu\n",
-	       s->rx_n, o->mode == TXPUSH ? s->done_n : s->tx_n, s->bad, secs,
-	       (unsigned long long)st.rx_dropped,
-	       (unsigned long long)st.rx_ring_full,
-	       (unsigned long long)st.rx_fill_ring_empty_descs);
+	if (!known)
+		fprintf(stderr, "e1k-xsk: XDP_STATISTICS: %s\n", strerror(errno));
+	printf("rx %lu tx %lu bad %lu secs %.3f ", s->rx_n,
+	       o->mode == TXPUSH ? s->done_n : s->tx_n, s->bad, secs);
+	if (known)
+		printf("dropped %llu rx_ring_full %llu fill_empty %llu\n",
+		       (unsigned long long)st.rx_dropped,
+		       (unsigned long long)st.rx_ring_full,
+		       (unsigned long long)st.rx_fill_ring_empty_descs);
+	else
+		printf("dropped ? rx_ring_full ? fill_empty ?\n");
 	fflush(stdout);
+	return known;
 }
 
 /* Between batches: the signals' requests. True: stop now. */
@@ -673,7 +675,8 @@ static bool run_control(struct sock *s, struct opts *o)
 		run_tx(s, o, start, start + (double)ms / 1e3);
 		secs = now_s() - start;
 		drain_tx(s, o, now_s() + 1);
-		print_counts(s, o, secs);
+		if (!print_counts(s, o, secs))
+			return false;
 		if (want_stop)
 			return true;
 	}
@@ -753,7 +756,8 @@ int main(int argc, char **argv)
 	ok = o.mode == TXPUSH ?
 		run_tx(&s, &o, start, start + (double)o.timeout_ms / 1e3) :
 		run_rx(&s, &o, start, start + (double)o.timeout_ms / 1e3);
-	print_counts(&s, &o, now_s() - start);
+	if (!print_counts(&s, &o, now_s() - start))
+		ok = false;
 	sock_teardown(&s);
 	return ok && !s.bad ? 0 : 1;
 fail:
