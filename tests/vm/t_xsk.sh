@@ -209,6 +209,19 @@ zc_idle() {
 	bound_as zerocopy
 }
 
+# bind_cycles N PAUSE: an idle zero-copy socket bound and unbound N
+# times, PAUSE seconds after each bind and each unbind.
+bind_cycles() {
+	_b=0
+	while [ $_b -lt "$1" ]; do
+		zc_idle
+		sleep "$2"
+		xsk_stop
+		sleep "$2"
+		_b=$((_b + 1))
+	done
+}
+
 # Every verdict on UMEM frames: TX sends the frame from the UMEM and the
 # peer gets it back MACs swapped; DROP counts; PASS copies to the stack.
 zc_verdicts() {
@@ -235,12 +248,7 @@ zc_no_flap() {
 	_c0=$(cat "/sys/class/net/$DUT/carrier_changes")
 	in_peer_bg /usr/bin/ping -i 0.02 -c 150 "$DUT_IP4" >/tmp/ping.out 2>&1 # lint: background load
 	_pp=$BG_PID
-	_i=0
-	while [ $_i -lt 5 ]; do
-		zc_idle
-		xsk_stop
-		_i=$((_i + 1))
-	done
+	bind_cycles 5 0
 	wait "$_pp" || true
 	_c=$(cat "/sys/class/net/$DUT/carrier_changes")
 	[ "$_c" = "$_c0" ] || { echo "carrier changed $((_c - _c0)) times" >&2; return 1; }
@@ -271,14 +279,7 @@ zc_bind_keeps() {
 		echo sent >>/tmp/bind.chunks
 	done' _ "$E1K/bin/e1k-pkt" "$PEER_IF" "$FRAME" $BIND_CHUNK # lint: background load
 	_pp=$BG_PID
-	_b=0
-	while [ $_b -lt 5 ]; do
-		zc_idle
-		sleep 0.5
-		xsk_stop
-		sleep 0.5
-		_b=$((_b + 1))
-	done
+	bind_cycles 5 0.5
 	touch /tmp/bind.stop
 	wait "$_pp"
 	_sent=$(($(lines /tmp/bind.chunks) * BIND_CHUNK))
