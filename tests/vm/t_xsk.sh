@@ -13,6 +13,19 @@ net_setup "$E1K_DRIVER"
 static_neighbours
 N=200
 XSK=$E1K/bin/e1k-xsk
+# The sockets' UMEM, in frames (pages). Binding maps it and unbinding
+# unmaps it a page at a time in the core (xp_dma_map, __xp_dma_unmap), with
+# no point where the task may be rescheduled: on the debug kernel about
+# 1 ms a page under TCG, so e1k-xsk's default 4,096 pages held a CPU for
+# seconds, and with the host loaded beyond make check-debug's two guests
+# for over the soft-lockup watchdog's 20 s
+# (scripts/repro-xsk-map-lockup.sh, README: Troubleshooting). A ring's
+# worth of frames is all a test here needs: 1,024 pages take a fifth of
+# the time. XSK_FRAMES=4096 (vm-run.sh --env) brings the default back.
+XSK_FRAMES=${XSK_FRAMES:-1024}
+# xsk_cmd TOOL ARGS...: e1k-xsk with the tests' UMEM, in the foreground
+# (xsk_bg starts it itself, so that $! is e1k-xsk's own pid).
+xsk_cmd() { "$XSK" "$@" --frames "$XSK_FRAMES"; }
 PROG=$TOBJ/xdp_t_xsk.bpf.o
 FRAME=$(test_frame --payload 100)
 # Where e1k-xsk txpush numbers its frames: the first 4 bytes of the UDP
@@ -35,7 +48,7 @@ xsk_bg() {
 	_try=0
 	while :; do
 		rm -f "$_out" "$_out.err"
-		"$XSK" "$_tool" "$DUT" "$@" >"$_out" 2>"$_out.err" & # lint: every caller gives --timeout
+		"$XSK" "$_tool" "$DUT" "$@" --frames "$XSK_FRAMES" >"$_out" 2>"$_out.err" & # lint: every caller gives --timeout
 		XSK_PID=$!
 		echo "$XSK_PID" >/tmp/xsk.pid
 		wait_for 5 xsk_bound_or_gone || true
@@ -299,18 +312,18 @@ check xsk_zc_bind_keeps_frames "frames that arrived across a zero-copy bind were
 # without --zc the kernel falls back to copy mode.
 zc_refusals() {
 	exits_with 2 "bind $DUT queue 0: Invalid argument" \
-		"$XSK" rxdrop "$DUT" --zc --frame-size 2048 --count 1 --timeout 100
+		xsk_cmd rxdrop "$DUT" --zc --frame-size 2048 --count 1 --timeout 100
 	dmesg | tail -n 20 | grep -q "AF_XDP zero-copy: UMEM frames of .* bytes after the headroom; the NIC needs 2048" ||
 		{ echo "no reason in the kernel log" >&2; return 1; }
 	xsk_bg /tmp/xsk.out rxdrop --frame-size 2048 --count 0 --timeout 600000
 	bound_as copy
 	xsk_stop
 	exits_with 2 "bind $DUT queue 1: Invalid argument" \
-		"$XSK" rxdrop "$DUT" --zc --queue 1 --count 1 --timeout 100
+		xsk_cmd rxdrop "$DUT" --zc --queue 1 --count 1 --timeout 100
 	# One socket per queue.
 	zc_idle
 	exits_with 2 "bind $DUT queue 0: Device or resource busy" \
-		"$XSK" rxdrop "$DUT" --zc --count 1 --timeout 100
+		xsk_cmd rxdrop "$DUT" --zc --count 1 --timeout 100
 	# The MTU stays within one UMEM frame while bound...
 	if ip link set dev "$DUT" mtu 3000 2>/tmp/err; then
 		echo "MTU 3000 taken with a zero-copy socket bound" >&2
@@ -320,7 +333,7 @@ zc_refusals() {
 	# ...and a larger one refuses zero-copy.
 	set_mtu 3000
 	exits_with 2 "bind $DUT queue 0: Invalid argument" \
-		"$XSK" rxdrop "$DUT" --zc --count 1 --timeout 100
+		xsk_cmd rxdrop "$DUT" --zc --count 1 --timeout 100
 	set_mtu 1500
 	dmesg | tail -n 20 | grep -q "AF_XDP zero-copy: MTU 3000 too large" ||
 		{ echo "no MTU reason in the kernel log" >&2; return 1; }
