@@ -11,10 +11,6 @@
 #include <linux/if_xdp.h>
 #include <sys/socket.h>
 
-#ifndef SOL_XDP
-#define SOL_XDP 283
-#endif
-
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
 	static int (*real)(int, int, int, void *, socklen_t *);
