@@ -82,7 +82,7 @@ done
 q=$(qemu_pid)
 if [ "$share" -lt 100 ] && [ -n "$q" ]; then
 	echo "=== the test started: QEMU ($q) runs $share % of each 100 ms until it ends" >&2
-	on=$(printf '0.%03d' $((share)))
+	on=$(printf '0.%03d' "$share")
 	off=$(printf '0.%03d' $((100 - share)))
 	while kill -0 "$q" 2>/dev/null && ! marked 'e1k-mark: suite end'; do
 		kill -STOP "$q" 2>/dev/null || break
