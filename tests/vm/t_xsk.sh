@@ -367,24 +367,27 @@ check xsk_zc_ring_resize "a ring resize with a zero-copy socket bound lost its f
 # 2026-12-06 this test sent 50,000 frames and pinged at once: the replies
 # came only once the socket had gone (round trips of 0.4-1.2 s; none
 # within ping's wait in 2 runs of 8), so it did not test the sharing.
-# 1,000,000 frames: 5-17 s at the 60-200 kpps seen here, so the socket is
-# still sending when the pings end; every one must complete.
-ZC_FAIR_FRAMES=1000000
+# The socket sends until it is stopped (--count 0), however fast the host:
+# a count of 1,000,000 (2.5 s at the 400 kpps of a quiet host) ran out
+# during the pings in 11 of 200 runs, and the socket's unbinding (RCTL
+# cleared, then QEMU's hold) held the last replies past ping's wait: each
+# time the first replies came, the rest not (in the 7 runs with the
+# counters, the port sent nothing after the pings). Still sending after
+# the pings, the socket is stopped, and must end cleanly.
 zc_fair() {
 	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac 02:00:00:00:00:99 \
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 100 --udp-csum0)
-	xsk_bg /tmp/xsk.out txpush "$_f" --zc --count $ZC_FAIR_FRAMES --timeout 120000
+	xsk_bg /tmp/xsk.out txpush "$_f" --zc --count 0 --timeout 120000
 	sleep 1.5
 	_t0=$(xsk_counts_now /tmp/xsk.out /tmp/xsk.out.err 4)
 	ping_all dut 10 "$PEER_IP4" -i 0.05
 	_t1=$(xsk_counts_now /tmp/xsk.out /tmp/xsk.out.err 4)
 	say "zero-copy txpush: $((_t1 - _t0)) frames sent while the 10 pings were answered"
-	if [ "$_t1" -le "$_t0" ] || [ "$_t1" -ge $ZC_FAIR_FRAMES ]; then
-		echo "the socket was not sending throughout the pings ($_t0 frames before, $_t1 after)" >&2
-		return 1
-	fi
+	[ "$_t1" -gt "$_t0" ] ||
+		{ echo "the socket sent nothing during the pings ($_t0 frames before, $_t1 after)" >&2; return 1; }
+	kill "$XSK_PID"
 	xsk_wait
-	tail -n 1 /tmp/xsk.out | grep -q "^rx 0 tx $ZC_FAIR_FRAMES bad 0 " || { cat /tmp/xsk.out >&2; return 1; }
+	tail -n 1 /tmp/xsk.out | grep -q "^rx 0 tx [1-9][0-9]* bad 0 " || { cat /tmp/xsk.out >&2; return 1; }
 }
 check xsk_zc_tx_shares_ring "zero-copy transmit starved the stack, or lost frames" zc_fair
 
