@@ -66,7 +66,10 @@ report() { tee -a "$log"; }
 # a pointer exchange in code no model changes: on one model per kernel.
 # 50 rounds (150 changes under the flood), each the same three changes:
 # volume is make soak's (1,000 rounds a kernel); 200 here took 5 min of a
-# lane on the slower host.
+# lane on the slower host. It comes first in its lane: it checks no rate or
+# time and needs no package, and the packages' install and purge (below)
+# take CPU for the lanes' first two minutes or so, which the main VM's
+# throughput floors (iperf3) should not share.
 # The packages' VMs (FROM installed): the e1000 model's main, cycle and
 # control VMs of each kernel run the module DKMS built for it, the packaged
 # loader and programs; control runs the package suite too, and the apply
@@ -95,10 +98,10 @@ vms_for_model() {
 		else
 			control="$control package"
 		fi
+		echo "swap|1|xdp_swap|XDP_SWAPS=50|1"
 		echo "main|2|$main||1|$from"
 		echo "cycle|2|$cycle||1|$from"
 		echo "control|2|$control||1|$from"
-		echo "swap|1|xdp_swap|XDP_SWAPS=50|1"
 		echo "ports2|2|xports hardening||2"
 		if grep -qx 'CONFIG_FAIL_PAGE_ALLOC=y' "${E1K_KERNEL_ROOT:-}/boot/config-$2" 2>/dev/null; then
 			echo "faults|2|faults||1"
@@ -136,12 +139,17 @@ else
 	echo "$logchk" | sed -n '2,20s/^/    | /p'
 fi
 
+# host_results: a host test script's result lines, as host/NAME.
+host_results() { sed -n 's/^\(PASS\|FAIL\) /\1 host\//p'; }
+# Before anything else loads the CPU (the packages and the builds below):
+# the generator's test measures its reflector's socket backlog, hostd's the
+# CPU shares of a capped thread.
 # The benchmark's host-side generator against its own reflector (no QEMU).
-"$top/tests/hostgen-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
+"$top/tests/hostgen-test.sh" 2>&1 | host_results | report
 # Its host daemon's cap on QEMU's vCPU thread, on a stand-in process.
-"$top/tests/hostd-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
+"$top/tests/hostd-test.sh" 2>&1 | host_results | report
 # The AF_XDP test tool's signal handling, on a veth pair of its own.
-"$top/tests/xsk-tool-test.sh" 2>&1 | sed -n 's/^\(PASS\|FAIL\) /\1 host\//p' | report
+"$top/tests/xsk-tool-test.sh" 2>&1 | host_results | report
 
 # What the run must report: every test of the manifest for every kernel,
 # model and suite planned, whether or not its build or its VM got going.
@@ -163,6 +171,37 @@ for k in "${kernels[@]}"; do
 		done < <(vms_for_model "$m" "$rel")
 	done
 done
+
+# The packages, built from the tree and installed on this machine; what they
+# installed is copied to build/pkg-root for the VMs. make deb builds from a
+# copy of the tracked files and DKMS in /var/lib/dkms, so this runs beside
+# the tree's builds below (which keep one core busy, the packages the
+# other) and the lanes' first VMs, which do not boot from the packages;
+# a VM that does waits for build/pkg-root.ready. The results are reported
+# when it is done; then the purge and its check run beside the VMs.
+pkg_root=$top/build/pkg-root
+pkg_ready=$pkg_root.ready
+pkg_log=$top/build/pkg-results.log
+rm -f "$pkg_ready"
+packages_install() {
+	rm -rf "$pkg_root"
+	if "$here/deb.sh" "$top/build/deb" >"$top/build/deb.log" 2>&1; then
+		echo "PASS host/packages"
+		"$here/pkg-test.sh" install "$top/build/deb" "$pkg_root" || true
+	else
+		echo "FAIL host/packages: make deb failed: $(grep -m1 -E '^(deb.sh|E:|W:)' "$top/build/deb.log" || tail -n 1 "$top/build/deb.log")"
+		sed 's/^/    | /' "$top/build/deb.log" | tail -n 20
+	fi
+}
+pkg_job=
+if [ "$packages" = 1 ]; then
+	echo "=== packages: build, lintian, install" >&2
+	{
+		packages_install || true
+		touch "$pkg_ready"
+	} </dev/null >"$pkg_log" 2>&1 &
+	pkg_job=$!
+fi
 
 # Build for every kernel first, one after another: the module is built in
 # driver/ itself.
@@ -188,25 +227,6 @@ for k in "${kernels[@]}"; do
 		tail -n 20 "$top/build/make-$rel.log" | sed 's/^/    | /'
 	fi
 done
-
-# The packages, built from the tree and installed on this machine; what they
-# installed is copied to build/pkg-root for the VMs, so the purge and its
-# check run beside them.
-pkg_root=$top/build/pkg-root
-purge_job=
-if [ "$packages" = 1 ]; then
-	echo "=== packages: build, lintian, install" >&2
-	rm -rf "$pkg_root"
-	if "$here/deb.sh" "$top/build/deb" >"$top/build/deb.log" 2>&1; then
-		echo "PASS host/packages" | report
-		"$here/pkg-test.sh" install "$top/build/deb" "$pkg_root" | report || true
-	else
-		echo "FAIL host/packages: make deb failed: $(grep -m1 -E '^(deb.sh|E:|W:)' "$top/build/deb.log" || tail -n 1 "$top/build/deb.log")" | report
-		sed 's/^/    | /' "$top/build/deb.log" | tail -n 20
-	fi
-	"$here/pkg-test.sh" purge </dev/null | report &
-	purge_job=$!
-fi
 
 # One VM after another per lane, the lanes side by side: under
 # single-threaded TCG a VM keeps one host core busy, and the machine has two.
@@ -236,12 +256,22 @@ plan_lanes() {
 		done
 	done
 }
+# packages_ready: once the packages' job is done (at most 20 min; then the
+# VM finds no module in build/pkg-root and reports nothing).
+packages_ready() {
+	local s=0
+	while [ ! -e "$pkg_ready" ] && [ $s -lt 1200 ]; do
+		sleep 1
+		s=$((s + 1))
+	done
+}
 # vms_for_lane FILE: its VMs, one after another.
 vms_for_lane() {
 	local rel m series line
 	while IFS='|' read -r rel m line; do
 		series=$(echo "$rel" | cut -d. -f1,2)
 		vm_fields "$line"
+		[ -z "$vm_from" ] || packages_ready
 		echo "=== $rel $m $vm_name (${vm_smp} vCPU, $vm_ports port(s)${vm_from:+, $vm_from}): $vm_suites" >&2
 		"$here/vm-run.sh" --kver "$rel" --model "$m" --smp "$vm_smp" --ports "$vm_ports" \
 			--suites "$vm_suites" ${vm_env:+--env "$vm_env"} \
@@ -263,6 +293,14 @@ for lane in "$lane_dir"/*; do
 		vms_for_lane "$lane"
 	fi
 done
+purge_job=
+if [ -n "$pkg_job" ]; then
+	wait "$pkg_job" || true
+	report <"$pkg_log"
+	"$here/pkg-test.sh" purge </dev/null | report &
+	purge_job=$!
+fi
+
 for j in "${lane_jobs[@]}" $purge_job; do
 	wait "$j" || true
 done
