@@ -20,7 +20,8 @@
  *   --map NAME       put the socket, at index Q, into the XSKMAP NAME of the
  *                    XDP program attached to IFACE (rxdrop, l2fwd)
  *   --count N        frames to receive, send or forward (0: until the
- *                    timeout or SIGTERM, and then it succeeds)
+ *                    timeout or SIGTERM, and then it succeeds; txpush once
+ *                    every frame it sent has completed, within 1 s)
  *   --timeout MS     give up after MS milliseconds (10000)
  *   --expect HEX     rxdrop, l2fwd: every frame received must be HEX
  *   --seq-offset O   txpush: frame i carries i (32 bits, big-endian) at byte
@@ -645,6 +646,20 @@ static bool run_tx(struct sock *s, const struct opts *o, double start,
 	return true;
 }
 
+/*
+ * txpush stopped by a signal or its timeout (--count 0) may have frames in
+ * flight: what it sent must still complete, or the port lost them.
+ */
+static bool tx_all_done(struct sock *s, const struct opts *o)
+{
+	drain_tx(s, o, now_s() + 1);
+	if (s->done_n == s->tx_n)
+		return true;
+	fprintf(stderr, "e1k-xsk: %lu frames sent, %lu completed\n", s->tx_n,
+		s->done_n);
+	return false;
+}
+
 /* txpush --control: a window a "send RATE MS" line, until end of input. */
 static bool run_control(struct sock *s, struct opts *o)
 {
@@ -754,7 +769,8 @@ int main(int argc, char **argv)
 		return ok && !s.bad ? 0 : 1;
 	}
 	ok = o.mode == TXPUSH ?
-		run_tx(&s, &o, start, start + (double)o.timeout_ms / 1e3) :
+		run_tx(&s, &o, start, start + (double)o.timeout_ms / 1e3) &&
+		tx_all_done(&s, &o) :
 		run_rx(&s, &o, start, start + (double)o.timeout_ms / 1e3);
 	if (!print_counts(&s, &o, now_s() - start))
 		ok = false;

@@ -373,7 +373,8 @@ check xsk_zc_ring_resize "a ring resize with a zero-copy socket bound lost its f
 # cleared, then QEMU's hold) held the last replies past ping's wait: each
 # time the first replies came, the rest not (in the 7 runs with the
 # counters, the port sent nothing after the pings). Still sending after
-# the pings, the socket is stopped, and must end cleanly.
+# the pings, the socket is stopped, and every frame it sent must complete
+# (e1k-xsk waits for them, and exits 1 if any is missing).
 zc_fair() {
 	_f=$(pkt build --src-mac "$(mac_of "$DUT")" --dst-mac 02:00:00:00:00:99 \
 		--src-ip "$DUT_IP4" --dst-ip "$PEER_IP4" --payload 100 --udp-csum0)
