@@ -148,7 +148,8 @@ host_results() { sed -n 's/^\(PASS\|FAIL\) /\1 host\//p'; }
 "$top/tests/hostgen-test.sh" 2>&1 | host_results | report
 # Its host daemon's cap on QEMU's vCPU thread, on a stand-in process.
 "$top/tests/hostd-test.sh" 2>&1 | host_results | report
-# The AF_XDP test tool's signal handling, on a veth pair of its own.
+# The AF_XDP test tool's signals, statistics and completions, on veth pairs
+# of its own.
 "$top/tests/xsk-tool-test.sh" 2>&1 | host_results | report
 
 # What the run must report: every test of the manifest for every kernel,

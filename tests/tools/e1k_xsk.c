@@ -20,8 +20,9 @@
  *   --map NAME       put the socket, at index Q, into the XSKMAP NAME of the
  *                    XDP program attached to IFACE (rxdrop, l2fwd)
  *   --count N        frames to receive, send or forward (0: until the
- *                    timeout or SIGTERM, and then it succeeds; txpush once
- *                    every frame it sent has completed, within 1 s)
+ *                    timeout or SIGTERM, and then it succeeds; txpush and
+ *                    l2fwd once every frame they sent has completed,
+ *                    within 1 s)
  *   --timeout MS     give up after MS milliseconds (10000)
  *   --expect HEX     rxdrop, l2fwd: every frame received must be HEX
  *   --seq-offset O   txpush: frame i carries i (32 bits, big-endian) at byte
@@ -512,6 +513,21 @@ static void drain_tx(struct sock *s, const struct opts *o, double deadline)
 	}
 }
 
+/*
+ * txpush and l2fwd, at their end: what they sent may still be in flight
+ * (stopped by a signal or the timeout, or the last frames forwarded just
+ * now). It must complete within 1 s, or the port lost it.
+ */
+static bool tx_all_done(struct sock *s, const struct opts *o)
+{
+	drain_tx(s, o, now_s() + 1);
+	if (s->done_n == s->tx_n)
+		return true;
+	fprintf(stderr, "e1k-xsk: %lu frames sent, %lu completed\n", s->tx_n,
+		s->done_n);
+	return false;
+}
+
 /* rxdrop and l2fwd: until --count frames or the timeout. */
 static bool run_rx(struct sock *s, const struct opts *o, double start,
 		   double deadline)
@@ -574,9 +590,7 @@ static bool run_rx(struct sock *s, const struct opts *o, double start,
 		}
 	}
 	/* l2fwd: what was forwarded must also have left. */
-	if (o->mode == L2FWD)
-		drain_tx(s, o, deadline);
-	if (o->mode == L2FWD && s->done_n < s->tx_n)
+	if (o->mode == L2FWD && !tx_all_done(s, o))
 		return false;
 	return !o->count || s->rx_n >= o->count;
 }
@@ -644,20 +658,6 @@ static bool run_tx(struct sock *s, const struct opts *o, double start,
 			kick(s);
 	}
 	return true;
-}
-
-/*
- * txpush stopped by a signal or its timeout (--count 0) may have frames in
- * flight: what it sent must still complete, or the port lost them.
- */
-static bool tx_all_done(struct sock *s, const struct opts *o)
-{
-	drain_tx(s, o, now_s() + 1);
-	if (s->done_n == s->tx_n)
-		return true;
-	fprintf(stderr, "e1k-xsk: %lu frames sent, %lu completed\n", s->tx_n,
-		s->done_n);
-	return false;
 }
 
 /* txpush --control: a window a "send RATE MS" line, until end of input. */
