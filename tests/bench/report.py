@@ -44,6 +44,8 @@ XSK_ARMS = [
     ("xrx64.e1k_xdp_zc", "AF_XDP rxdrop, 64-byte frames: e1k_xdp, zero-copy"),
     ("xrx64.e1k_xdp_copy", "AF_XDP rxdrop, 64-byte frames: e1k_xdp, copy mode, native XDP"),
     ("xrx64.e1k_xdp_skb", "AF_XDP rxdrop, 64-byte frames: e1k_xdp, copy mode, generic XDP"),
+    ("xdrop64.e1k_xdp_zc", "AF_XDP zero-copy rx ring, 64-byte frames, the program dropping "
+     "every frame (no socket work): e1k_xdp"),
     ("xrx1500.e1k_xdp_zc", "AF_XDP rxdrop, 1500-byte frames: e1k_xdp, zero-copy"),
     ("xrx1500.e1k_xdp_copy", "AF_XDP rxdrop, 1500-byte frames: e1k_xdp, copy mode, native XDP"),
     ("xrx1500.e1k_xdp_skb", "AF_XDP rxdrop, 1500-byte frames: e1k_xdp, copy mode, generic XDP"),
@@ -270,6 +272,29 @@ def swap_section(s):
                   "counted beyond offered"], rows)
 
 
+def zc_budget(s, other, what, rate_goal=None, cost_goal=None):
+    """Where a 64-byte rxdrop goal against @other stands, from section 1's
+    costs per frame: @other costs zero-copy's cost plus d ns (the copy, its
+    buffers); zero-copy delivers rate_goal times as much on the same CPU
+    only at a cost of at most d / (rate_goal - 1), and costs cost_goal
+    times as much only at d * cost_goal / (1 - cost_goal). Beside that
+    budget, what zero-copy's rx path costs without the socket's share
+    (xdrop64: the same ring of UMEM frames, the program dropping them), a
+    floor no change to the socket or the application can go below."""
+    zc, oth = s.median("xrx64.e1k_xdp_zc", "ceiling.load_ns"), s.median(other, "ceiling.load_ns")
+    floor = s.median("xdrop64.e1k_xdp_zc", "ceiling.load_ns")
+    if None in (zc, oth, floor):
+        return ""
+    d = oth - zc
+    if d <= 0:
+        return (f"; by section 1's costs, {what} costs no more than zero-copy ({oth:,.0f} vs "
+                f"{zc:,.0f} ns a frame): no zero-copy cost meets the goal on this bed")
+    budget = d / (rate_goal - 1) if rate_goal else d * cost_goal / (1 - cost_goal)
+    return (f"; by section 1's costs, {what} costs {d:,.0f} ns a frame more "
+            f"than zero-copy ({zc:,.0f} ns), so the goal needs zero-copy at <= {budget:,.0f} "
+            f"ns; its rx path alone, the program dropping every frame, costs {floor:,.0f}")
+
+
 def goals(s):
     """(goal, measured, met) rows; met is None where an arm is missing or
     the measurement cannot tell."""
@@ -323,7 +348,8 @@ def goals(s):
         cap = ratio(s.median(zc, "bound.capacity_pps"), s.median(other, "bound.capacity_pps"))
         add(f"AF_XDP rxdrop, 64-byte frames, DUT-bound: zero-copy >= {goal}x {what}",
             "-" if r is None else
-            f"{fmt_ratio(r)} ({a:,.0f} vs {b:,.0f} pps loss-free); capacity: {fmt_ratio(cap)}",
+            f"{fmt_ratio(r)} ({a:,.0f} vs {b:,.0f} pps loss-free); capacity: {fmt_ratio(cap)}"
+            + zc_budget(s, other, what, rate_goal=goal),
             None if r is None else r >= goal)
     # The DUT's cost per frame, zero-copy against copy mode, for each
     # application and frame size (unpaced, section 1; the application's
@@ -338,7 +364,8 @@ def goals(s):
                 "copy mode",
                 "-" if r is None else
                 f"{fmt_ratio(r)} ({n:,.0f} vs {c:,.0f} ns of DUT busy time per frame, "
-                f"unpaced, the application included); at 2,000 pps: {fmt_ratio(low)}",
+                f"unpaced, the application included); at 2,000 pps: {fmt_ratio(low)}"
+                + (zc_budget(s, cp, "copy mode", cost_goal=0.5) if zc == "xrx64.e1k_xdp_zc" else ""),
                 None if r is None else r <= 0.5)
 
     ceil = ceiling_of(s)

@@ -81,6 +81,20 @@ arm_on() {
 		case "$1" in jpass.*) count_how=stack ;; esac
 		;;
 	xrx*.* | xfwd*.* | xtx*.*) xsk_on "$1" || return 1 ;;
+	xdrop*.*)
+		# Zero-copy's rx path without the socket's share: a socket
+		# bound in zero-copy (so the ring holds its UMEM frames), then
+		# the drop program in place of the one that redirects to it.
+		xsk_on "xrx${1#xdrop}" || return 1
+		xdp_on xdpdrv "$BPF/xdp_drop.bpf.o"
+		# A program change leaves the pool bound: the ring stays UMEM.
+		[ "$(dmesg | grep -c "$DUT: AF_XDP zero-copy socket bound")" -gt \
+			"$(dmesg | grep -c "$DUT: AF_XDP zero-copy socket unbound")" ] || {
+			echo "$1: the socket is no longer bound in zero-copy" >&2
+			return 1
+		}
+		count_how=drop
+		;;
 	redirect.*)
 		xdp_on "$(xdp_mode)" "$TOBJ/xdp_t_redirect.bpf.o"
 		set_devmap "$(cat "/sys/class/net/$DUT2/ifindex")"
@@ -185,7 +199,7 @@ arms_of() {
 		echo.e1k_xdp_native echo.e1k_xdp_kernel redirect.e1k_xdp_native
 		xrx64.e1k_xdp_zc xrx64.e1k_xdp_copy xrx64.e1k_xdp_skb"
 	   [ "$phase" = bound ] || _arms="$_arms jdrop.e1k_xdp_native jpass.e1k_xdp_native
-		xrx1500.e1k_xdp_zc xrx1500.e1k_xdp_copy xrx1500.e1k_xdp_skb
+		xdrop64.e1k_xdp_zc xrx1500.e1k_xdp_zc xrx1500.e1k_xdp_copy xrx1500.e1k_xdp_skb
 		xtx64.e1k_xdp_zc xtx64.e1k_xdp_copy xtx64.e1k_xdp_skb
 		xtx1500.e1k_xdp_zc xtx1500.e1k_xdp_copy xtx1500.e1k_xdp_skb
 		xfwd64.e1k_xdp_zc xfwd64.e1k_xdp_copy xfwd64.e1k_xdp_skb
