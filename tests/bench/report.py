@@ -272,27 +272,41 @@ def swap_section(s):
                   "counted beyond offered"], rows)
 
 
-def zc_budget(s, other, what, rate_goal=None, cost_goal=None):
-    """Where a 64-byte rxdrop goal against @other stands, from section 1's
-    costs per frame: @other costs zero-copy's cost plus d ns (the copy, its
-    buffers); zero-copy delivers rate_goal times as much on the same CPU
-    only at a cost of at most d / (rate_goal - 1), and costs cost_goal
-    times as much only at d * cost_goal / (1 - cost_goal). Beside that
-    budget, what zero-copy's rx path costs without the socket's share
-    (xdrop64: the same ring of UMEM frames, the program dropping them), a
-    floor no change to the socket or the application can go below."""
+FLOOR = "xdrop64.e1k_xdp_zc"
+
+
+def zc_rate_budget(s, other, goal):
+    """A DUT-bound rate goal for 64-byte rxdrop against @other, beside what
+    zero-copy's rx path reaches without the socket's share (FLOOR: the same
+    ring of UMEM frames, the program dropping them): a ceiling no change
+    to the socket or the application can lift zero-copy above."""
+    b, floor = s.median(other, "bound.lossfree_pps"), s.median(FLOOR, "bound.lossfree_pps")
+    if None in (b, floor):
+        return ""
+    cap = s.median(FLOOR, "bound.capacity_pps")
+    return (f"; {goal}x is {goal * b:,.0f} pps, and zero-copy's rx path alone, the program "
+            f"dropping every frame, reaches {floor:,.0f} loss-free"
+            + ("" if cap is None else f" (capacity {cap:,.0f})"))
+
+
+def zc_cost_budget(s, other, what, goal):
+    """The cost goal for 64-byte rxdrop, from section 1's costs per frame:
+    @other costs zero-copy's cost plus d ns (the copy, its buffers), so
+    zero-copy costs @goal times as much only at d * goal / (1 - goal) or
+    less; beside that budget, what its rx path costs without the socket's
+    share (FLOOR), which no change to the socket or the application can go
+    below."""
     zc, oth = s.median("xrx64.e1k_xdp_zc", "ceiling.load_ns"), s.median(other, "ceiling.load_ns")
-    floor = s.median("xdrop64.e1k_xdp_zc", "ceiling.load_ns")
+    floor = s.median(FLOOR, "ceiling.load_ns")
     if None in (zc, oth, floor):
         return ""
     d = oth - zc
     if d <= 0:
-        return (f"; by section 1's costs, {what} costs no more than zero-copy ({oth:,.0f} vs "
-                f"{zc:,.0f} ns a frame): no zero-copy cost meets the goal on this bed")
-    budget = d / (rate_goal - 1) if rate_goal else d * cost_goal / (1 - cost_goal)
-    return (f"; by section 1's costs, {what} costs {d:,.0f} ns a frame more "
-            f"than zero-copy ({zc:,.0f} ns), so the goal needs zero-copy at <= {budget:,.0f} "
-            f"ns; its rx path alone, the program dropping every frame, costs {floor:,.0f}")
+        return (f"; {what} costs no more than zero-copy ({oth:,.0f} vs {zc:,.0f} ns a frame): "
+                "no zero-copy cost meets the goal on this bed")
+    return (f"; {what} costs {d:,.0f} ns a frame more than zero-copy, so the goal needs "
+            f"zero-copy at <= {d * goal / (1 - goal):,.0f} ns; its rx path alone, the "
+            f"program dropping every frame, costs {floor:,.0f}")
 
 
 def goals(s):
@@ -349,7 +363,7 @@ def goals(s):
         add(f"AF_XDP rxdrop, 64-byte frames, DUT-bound: zero-copy >= {goal}x {what}",
             "-" if r is None else
             f"{fmt_ratio(r)} ({a:,.0f} vs {b:,.0f} pps loss-free); capacity: {fmt_ratio(cap)}"
-            + zc_budget(s, other, what, rate_goal=goal),
+            + zc_rate_budget(s, other, goal),
             None if r is None else r >= goal)
     # The DUT's cost per frame, zero-copy against copy mode, for each
     # application and frame size (unpaced, section 1; the application's
@@ -365,7 +379,7 @@ def goals(s):
                 "-" if r is None else
                 f"{fmt_ratio(r)} ({n:,.0f} vs {c:,.0f} ns of DUT busy time per frame, "
                 f"unpaced, the application included); at 2,000 pps: {fmt_ratio(low)}"
-                + (zc_budget(s, cp, "copy mode", cost_goal=0.5) if zc == "xrx64.e1k_xdp_zc" else ""),
+                + (zc_cost_budget(s, cp, "copy mode", 0.5) if zc == "xrx64.e1k_xdp_zc" else ""),
                 None if r is None else r <= 0.5)
 
     ceil = ceiling_of(s)

@@ -197,9 +197,9 @@ arms_of() {
 	case "$1" in
 	e1k_xdp) _arms="drop.e1k_xdp_native drop.e1k_xdp_skb drop.e1k_xdp_stack tx.e1k_xdp_native
 		echo.e1k_xdp_native echo.e1k_xdp_kernel redirect.e1k_xdp_native
-		xrx64.e1k_xdp_zc xrx64.e1k_xdp_copy xrx64.e1k_xdp_skb"
+		xrx64.e1k_xdp_zc xrx64.e1k_xdp_copy xrx64.e1k_xdp_skb xdrop64.e1k_xdp_zc"
 	   [ "$phase" = bound ] || _arms="$_arms jdrop.e1k_xdp_native jpass.e1k_xdp_native
-		xdrop64.e1k_xdp_zc xrx1500.e1k_xdp_zc xrx1500.e1k_xdp_copy xrx1500.e1k_xdp_skb
+		xrx1500.e1k_xdp_zc xrx1500.e1k_xdp_copy xrx1500.e1k_xdp_skb
 		xtx64.e1k_xdp_zc xtx64.e1k_xdp_copy xtx64.e1k_xdp_skb
 		xtx1500.e1k_xdp_zc xtx1500.e1k_xdp_copy xtx1500.e1k_xdp_skb
 		xfwd64.e1k_xdp_zc xfwd64.e1k_xdp_copy xfwd64.e1k_xdp_skb
