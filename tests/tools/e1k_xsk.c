@@ -504,9 +504,11 @@ static void swap_macs(uint8_t *p)
 	memcpy(p + 6, tmp, 6);
 }
 
-/* The frames in flight: completed, within @deadline. */
-static void drain_tx(struct sock *s, const struct opts *o, double deadline)
+/* The frames in flight: completed, within 1 s (a run's end, a window's). */
+static void drain_tx(struct sock *s, const struct opts *o)
 {
+	double deadline = now_s() + 1;
+
 	while (s->done_n < s->tx_n && now_s() < deadline) {
 		complete(s, o->batch);
 		kick(s);
@@ -520,7 +522,7 @@ static void drain_tx(struct sock *s, const struct opts *o, double deadline)
  */
 static bool tx_all_done(struct sock *s, const struct opts *o)
 {
-	drain_tx(s, o, now_s() + 1);
+	drain_tx(s, o);
 	if (s->done_n == s->tx_n)
 		return true;
 	fprintf(stderr, "e1k-xsk: %lu frames sent, %lu completed\n", s->tx_n,
@@ -689,7 +691,7 @@ static bool run_control(struct sock *s, struct opts *o)
 		start = now_s();
 		run_tx(s, o, start, start + (double)ms / 1e3);
 		secs = now_s() - start;
-		drain_tx(s, o, now_s() + 1);
+		drain_tx(s, o);
 		if (!print_counts(s, o, secs))
 			return false;
 		if (want_stop)
