@@ -275,37 +275,25 @@ def swap_section(s):
 FLOOR = "xdrop64.e1k_xdp_zc"
 
 
-def zc_rate_budget(s, other, goal):
-    """A DUT-bound rate goal for 64-byte rxdrop against @other, beside what
-    zero-copy's rx path reaches without the socket's share (FLOOR: the same
-    ring of UMEM frames, the program dropping them): a ceiling no change
-    to the socket or the application can lift zero-copy above."""
-    b, floor = s.median(other, "bound.lossfree_pps"), s.median(FLOOR, "bound.lossfree_pps")
-    if None in (b, floor):
-        return ""
-    cap = s.median(FLOOR, "bound.capacity_pps")
-    return (f"; {goal}x is {goal * b:,.0f} pps, and zero-copy's rx path alone, the program "
-            f"dropping every frame, reaches {floor:,.0f} loss-free"
-            + ("" if cap is None else f" (capacity {cap:,.0f})"))
-
-
-def zc_cost_budget(s, other, what, goal):
-    """The cost goal for 64-byte rxdrop, from section 1's costs per frame:
-    @other costs zero-copy's cost plus d ns (the copy, its buffers), so
-    zero-copy costs @goal times as much only at d * goal / (1 - goal) or
-    less; beside that budget, what its rx path costs without the socket's
-    share (FLOOR), which no change to the socket or the application can go
-    below."""
-    zc, oth = s.median("xrx64.e1k_xdp_zc", "ceiling.load_ns"), s.median(other, "ceiling.load_ns")
-    floor = s.median(FLOOR, "ceiling.load_ns")
+def zc_budget(s, other, what, metric, unit, goal):
+    """What a 64-byte rxdrop goal against @other asks of zero-copy, in
+    @metric (a cost per frame, in @unit), beside the cost of zero-copy's
+    rx path without the socket's share (FLOOR: the same ring of UMEM
+    frames, the program dropping them). @other costs zero-copy's cost plus d (the
+    copy, its buffers); zero-copy costs @goal times as much only at
+    d * goal / (1 - goal) or less. Whatever both modes share (the rx path,
+    the redirect, the socket, the application) is in both costs: cutting
+    it moves zero-copy towards that budget, and the floor is part of it."""
+    zc, oth = s.median("xrx64.e1k_xdp_zc", metric), s.median(other, metric)
+    floor = s.median(FLOOR, metric)
     if None in (zc, oth, floor):
         return ""
     d = oth - zc
     if d <= 0:
-        return (f"; {what} costs no more than zero-copy ({oth:,.0f} vs {zc:,.0f} ns a frame): "
-                "no zero-copy cost meets the goal on this bed")
-    return (f"; {what} costs {d:,.0f} ns a frame more than zero-copy, so the goal needs "
-            f"zero-copy at <= {d * goal / (1 - goal):,.0f} ns; its rx path alone, the "
+        return (f"; {what} costs no more than zero-copy ({oth:,.0f} vs {zc:,.0f} {unit} a "
+                "frame): no zero-copy cost meets the goal on this bed")
+    return (f"; {what} costs {d:,.0f} {unit} more a frame than zero-copy, so the goal needs "
+            f"zero-copy at <= {d * goal / (1 - goal):,.0f}; its rx path alone, the "
             f"program dropping every frame, costs {floor:,.0f}")
 
 
@@ -363,7 +351,9 @@ def goals(s):
         add(f"AF_XDP rxdrop, 64-byte frames, DUT-bound: zero-copy >= {goal}x {what}",
             "-" if r is None else
             f"{fmt_ratio(r)} ({a:,.0f} vs {b:,.0f} pps loss-free); capacity: {fmt_ratio(cap)}"
-            + zc_rate_budget(s, other, goal),
+            # A DUT-bound rate is the inverse of a cost per frame.
+            + zc_budget(s, other, what, "bound.vcpu_ns",
+                        "vCPU-thread host ns (at the loss-free rate)", 1 / goal),
             None if r is None else r >= goal)
     # The DUT's cost per frame, zero-copy against copy mode, for each
     # application and frame size (unpaced, section 1; the application's
@@ -379,7 +369,8 @@ def goals(s):
                 "-" if r is None else
                 f"{fmt_ratio(r)} ({n:,.0f} vs {c:,.0f} ns of DUT busy time per frame, "
                 f"unpaced, the application included); at 2,000 pps: {fmt_ratio(low)}"
-                + (zc_cost_budget(s, cp, "copy mode", 0.5) if zc == "xrx64.e1k_xdp_zc" else ""),
+                + (zc_budget(s, cp, "copy mode", "ceiling.load_ns", "DUT busy ns", 0.5)
+                   if zc == "xrx64.e1k_xdp_zc" else ""),
                 None if r is None else r <= 0.5)
 
     ceil = ceiling_of(s)
