@@ -280,9 +280,9 @@ def zc_budget(s, other, what, metric, unit, goal):
     """What a 64-byte rxdrop goal against @other asks of zero-copy, in
     @metric (a cost per frame, in @unit), beside the cost of zero-copy's
     rx path without the socket's share (FLOOR: the same ring of UMEM
-    frames, the program dropping them). @other costs zero-copy's cost plus d (the
-    copy, its buffers); zero-copy costs @goal times as much only at
-    d * goal / (1 - goal) or less. Whatever both modes share (the rx path,
+    frames, the program dropping them). @other costs zero-copy's cost
+    plus d (the copy, its buffers); zero-copy costs @goal times as much
+    only at d * goal / (1 - goal) or less. Whatever both modes share (the rx path,
     the redirect, the socket, the application) is in both costs: cutting
     it moves zero-copy towards that budget, and the floor is part of it."""
     zc, oth = s.median("xrx64.e1k_xdp_zc", metric), s.median(other, metric)

@@ -131,20 +131,28 @@ bind_flag() {
 }
 bound_word() { if [ "$1" = zc ]; then echo zerocopy; else echo copy; fi; }
 
-# rxdrop MODE WAKEUP: N frames from the peer reach the socket, each byte
-# for byte as sent, and nothing else does.
+# rxdrop MODE WAKEUP [first]: N frames from the peer reach the socket, each
+# byte for byte as sent, and nothing else does. With "first", one frame
+# goes ahead alone until the socket has it (see zc_small_umem): N + 1.
 rxdrop() {
+	_n=$N
+	[ "${3:-}" != first ] || _n=$((N + 1))
 	prog_for "$1"
 	xsk_bg /tmp/xsk.out rxdrop "$(bind_flag "$1")" "$2" --map t_xsks \
-		--count $N --timeout 20000 --expect "$FRAME"
+		--count $_n --timeout 20000 --expect "$FRAME"
 	bound_as "$(bound_word "$1")"
+	if [ "$_n" != $N ]; then
+		in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 1
+		wait_for 5 xsk_received 1 || { echo "the first frame did not arrive" >&2; return 1; }
+	fi
 	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count $N --rate 1000
 	xsk_wait
 	prog_off
-	grep -q "^rx $N tx 0 bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
+	grep -q "^rx $_n tx 0 bad 0 " /tmp/xsk.out || { cat /tmp/xsk.out >&2; return 1; }
 	# The stack still has the rest (ARP, ping) meanwhile.
 	ping_all peer 3 "$DUT_IP4"
 }
+xsk_received() { [ "$(xsk_counts_now /tmp/xsk.out /tmp/xsk.out.err 2)" -ge "$1" ]; }
 
 # txpush MODE WAKEUP: the peer receives the N numbered frames the socket
 # sends, in order, byte for byte.
@@ -351,21 +359,13 @@ check xsk_zc_refusals "a UMEM, queue, second socket or MTU the NIC cannot take w
 # it has arrived, then the rest, paced.
 zc_small_umem() {
 	XSK_FRAMES=128	# (check runs this in a subshell)
-	prog_for zc
-	xsk_bg /tmp/xsk.out rxdrop --zc "$1" --map t_xsks --count $((N + 1)) \
-		--timeout 20000 --expect "$FRAME"
-	bound_as zerocopy
-	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count 1
-	wait_for 5 xsk_received 1 || { echo "the first frame did not arrive" >&2; return 1; }
-	in_peer "$E1K/bin/e1k-pkt" send "$PEER_IF" "$FRAME" --count $N --rate 1000
-	xsk_wait
-	prog_off
-	grep -q "^rx $((N + 1)) tx 0 bad 0 " /tmp/xsk.out || { tail -n 1 /tmp/xsk.out >&2; return 1; }
+	rxdrop zc "$1" first
 }
-xsk_received() { [ "$(xsk_counts_now /tmp/xsk.out /tmp/xsk.out.err 2)" -ge "$1" ]; }
 for w in wakeup no_wakeup; do
+	flag=--wakeup
+	[ "$w" = no_wakeup ] && flag=--no-wakeup
 	check "xsk_zc_small_umem_$w" "a UMEM smaller than the rx ring ($w) lost or changed frames" \
-		zc_small_umem "--$(echo $w | tr _ -)"
+		zc_small_umem "$flag"
 done
 
 # A ring resize with a socket bound: the new ring is filled from the UMEM
